@@ -1,0 +1,3 @@
+// run.ts: `npm run bench` entry; each bench module prints its own figures and ratios.
+const modules: string[] = [];
+for (const m of modules) await import(m);
