@@ -31,7 +31,11 @@ export interface CtxHandler {
 /** One addressable region. All regions share this shape so the interpreter's lookups stay monomorphic. */
 export class Region {
   readonly view: DataView;
-  readonly size: number;
+  /**
+   * Bytes that may be accessed, from offset 0. Mutable only for packet regions, which reuse one
+   * preallocated buffer across packets and set `size` to data_end for each run.
+   */
+  size: number;
   constructor(
     readonly name: string,
     readonly bytes: Uint8Array,
