@@ -3,7 +3,9 @@
 # Skips with a message when clang is absent. Reproducible: no absolute paths
 # are embedded (debug prefix map) and objects are built from the bpf/ dir.
 set -euo pipefail
-cd "$(dirname "$0")"
+here="${BASH_SOURCE[0]%/*}"
+[ "$here" = "${BASH_SOURCE[0]}" ] && here=.
+cd "$here"
 CLANG="${CLANG:-clang}"
 if ! command -v "$CLANG" >/dev/null 2>&1; then
 	echo "build:bpf: $CLANG not found; skipping (committed .o files are used as is)"

@@ -2,7 +2,8 @@
 """record-kernel-fixtures.py: runs every bpf/<object>.o in the real kernel and writes
 test/fixtures/kernel/<object>.json (format in bpf/README.md).
 
-Needs root, a mounted bpffs, bpftool and (for the legacy object) iproute2's tc.
+Needs root, a mounted bpffs and bpftool. The legacy `maps` object is loaded by a
+small built-in loader that follows iproute2's convention (libbpf >= 1.0 refuses it).
 Objects are loaded with `bpftool prog loadall ... pinmaps ... type classifier`,
 maps are set up with `bpftool map update`, programs are run with BPF_PROG_TEST_RUN
 through the bpf(2) syscall (ctypes; bpftool does not return ctx_out without ctx_in),
@@ -30,7 +31,6 @@ DATA_OUT_SIZE = 8192
 SYS_bpf = 321  # x86-64
 BPF_OBJ_GET = 7
 BPF_PROG_TEST_RUN = 10
-BPF_PROG_GET_FD_BY_ID = 13
 libc = ctypes.CDLL(None, use_errno=True)
 
 
@@ -50,11 +50,6 @@ def obj_get(path):
     return fd
 
 
-def prog_fd_by_id(prog_id):
-    fd, _ = bpf(BPF_PROG_GET_FD_BY_ID, struct.pack('<III', prog_id, 0, 0))
-    return fd
-
-
 def test_run(fd, data_in, ctx_in):
     din = ctypes.create_string_buffer(data_in, len(data_in))
     dout = ctypes.create_string_buffer(DATA_OUT_SIZE)
@@ -70,7 +65,7 @@ def test_run(fd, data_in, ctx_in):
                        0, 0, 0)
     _, raw = bpf(BPF_PROG_TEST_RUN, attr)
     _, retval, _, size_out = struct.unpack_from('<IIII', raw, 0)
-    ctx_size_out = struct.unpack_from('<I', raw, 40)[0]
+    ctx_size_out = struct.unpack_from('<I', raw, 44)[0]
     return retval, dout.raw[:size_out], cout.raw[:ctx_size_out]
 
 
@@ -190,10 +185,6 @@ def sh(*args, env=None):
     return r.stdout
 
 
-def hex_bytes(words):
-    return ' '.join(f'0x{words[i:i + 2]}' for i in range(0, len(words), 2)).split()
-
-
 def map_update(path, key_hex, value_hex):
     sh('bpftool', 'map', 'update', 'pinned', path, 'key', 'hex', *chunk(key_hex), 'value', 'hex', *chunk(value_hex))
 
@@ -245,46 +236,118 @@ def load_libbpf(name):
     sh('bpftool', 'prog', 'loadall', f'{REPO}/bpf/{name}.o', pdir, 'pinmaps', mdir, 'type', 'classifier')
     progs = {p: obj_get(f'{pdir}/{p}') for p in os.listdir(pdir)}
     maps = {}
-    for f in os.listdir(mdir):
+    for f in (os.listdir(mdir) if os.path.isdir(mdir) else []):
         maps[fixture_map_name(kernel_map_name(f'{mdir}/{f}'), f)] = f'{mdir}/{f}'
     return Loaded(progs, maps)
 
 
-TC_DEV = 'tcxrec0'
+BPF_MAP_CREATE = 0
+BPF_MAP_UPDATE_ELEM = 2
+BPF_PROG_LOAD = 5
+BPF_OBJ_PIN = 6
+BPF_PROG_TYPE_SCHED_CLS = 3
+BPF_PSEUDO_MAP_FD = 1
+ELF_MAP_SIZE = 36  # iproute2 struct bpf_elf_map
 
 
-def load_iproute2(name, main_sec):
-    """Legacy `maps` objects: loaded by iproute2's own ELF loader, which creates the
-    bpf_elf_map maps, pins PIN_GLOBAL_NS ones in /sys/fs/bpf/tc/globals and fills
-    prog array <id> from the "<id>/<index>" sections."""
-    subprocess.run(['ip', 'link', 'del', TC_DEV], capture_output=True)
-    sh('ip', 'link', 'add', TC_DEV, 'type', 'dummy')
-    sh('tc', 'qdisc', 'add', 'dev', TC_DEV, 'clsact')
-    env = dict(os.environ, LIBBPF_FORCE='off')
-    sh('tc', 'filter', 'add', 'dev', TC_DEV, 'ingress', 'bpf', 'da', 'obj',
-       f'{REPO}/bpf/{name}.o', 'sec', main_sec, env=env)
-    info = json.loads(sh('tc', '-j', 'filter', 'show', 'dev', TC_DEV, 'ingress'))
-    prog_id = next(f['options']['prog']['id'] for f in info if 'options' in f)
-    pinfo = json.loads(sh('bpftool', 'prog', 'show', 'id', str(prog_id), '-j'))
-    gdir = '/sys/fs/bpf/tc/globals'
-    maps = {f: f'{gdir}/{f}' for f in os.listdir(gdir)}
-    return Loaded({pinfo['name']: prog_fd_by_id(prog_id)}, maps)
+def elf_sections(blob):
+    """Minimal ELF64 little-endian reader: {name: (index, type, data)}, symbols."""
+    shoff, = struct.unpack_from('<Q', blob, 0x28)
+    shentsize, shnum, shstrndx = struct.unpack_from('<HHH', blob, 0x3a)
+    hdrs = [struct.unpack_from('<IIQQQQIIQQ', blob, shoff + i * shentsize) for i in range(shnum)]
+    def data(h):
+        return blob[h[4]:h[4] + h[5]]
+    shstr = data(hdrs[shstrndx])
+    def cstr(tab, off):
+        return tab[off:tab.index(b'\0', off)].decode()
+    secs = {cstr(shstr, h[0]): (i, h[1], data(h), h) for i, h in enumerate(hdrs)}
+    symtab = next(h for h in hdrs if h[1] == 2)  # SHT_SYMTAB
+    strtab = data(hdrs[symtab[6]])
+    syms = []
+    raw = data(symtab)
+    for off in range(0, len(raw), 24):
+        name, info, _, shndx, value, size = struct.unpack_from('<IBBHQQ', raw, off)
+        syms.append({'name': cstr(strtab, name), 'type': info & 0xf, 'shndx': shndx, 'value': value})
+    return secs, syms
 
 
-def unload(name, legacy):
-    if legacy:
-        subprocess.run(['ip', 'link', 'del', TC_DEV], capture_output=True)
-        shutil.rmtree('/sys/fs/bpf/tc/globals', ignore_errors=True)
+def name16(s):
+    return s.encode()[:15].ljust(16, b'\0')
+
+
+def load_legacy(name, mdir):
+    """Legacy `maps` objects, loaded the way iproute2's own (non-libbpf) ELF loader
+    does: one map per 36-byte struct bpf_elf_map in section "maps", map references
+    patched into ld_imm64 as BPF_PSEUDO_MAP_FD, every program section loaded as
+    SCHED_CLS, and each "<id>/<index>" section installed at <index> of the prog array
+    whose bpf_elf_map.id is <id>. libbpf >= 1.0 (so bpftool and tc here) refuses these
+    objects. Maps are pinned under mdir for bpftool map dump."""
+    blob = open(f'{REPO}/bpf/{name}.o', 'rb').read()
+    secs, syms = elf_sections(blob)
+    maps_idx, _, maps_data, _ = secs['maps']
+    if len(maps_data) % ELF_MAP_SIZE:
+        raise RuntimeError(f'{name}: section maps is not a whole number of struct bpf_elf_map')
+    license_ = ctypes.create_string_buffer(secs['license'][2])
+    maps, fds, ids, keep = {}, {}, {}, []
+    for sym in syms:
+        if sym['shndx'] != maps_idx or sym['type'] != 1:  # STT_OBJECT
+            continue
+        mtype, ksz, vsz, maxe, flags, mid, _pin, _iid, _iidx = struct.unpack_from('<9I', maps_data, sym['value'])
+        fd, _ = bpf(BPF_MAP_CREATE, struct.pack('<IIIIIII16s', mtype, ksz, vsz, maxe, flags, 0, 0, name16(sym['name'])))
+        fds[sym['value']] = fd
+        ids[mid] = (fd, sym['name'])
+        p = ctypes.create_string_buffer(f'{mdir}/{sym["name"]}'.encode())
+        keep.append(p)
+        bpf(BPF_OBJ_PIN, struct.pack('<QII', ctypes.addressof(p), fd, 0))
+        maps[sym['name']] = f'{mdir}/{sym["name"]}'
+    progs, tails = {}, []
+    for sname, (idx, stype, code, hdr) in secs.items():
+        if stype != 1 or not (hdr[2] & 0x4) or not code:  # SHT_PROGBITS + SHF_EXECINSTR
+            continue
+        insns = bytearray(code)
+        rel = secs.get('.rel' + sname)
+        if rel:
+            for off in range(0, len(rel[2]), 16):
+                r_off, r_info = struct.unpack_from('<QQ', rel[2], off)
+                sym = syms[r_info >> 32]
+                if sym['shndx'] != maps_idx:
+                    raise RuntimeError(f'{name}: {sname}: relocation to {sym["name"]} is not a map')
+                insns[r_off + 1] = (insns[r_off + 1] & 0x0f) | (BPF_PSEUDO_MAP_FD << 4)
+                struct.pack_into('<i', insns, r_off + 4, fds[sym['value']])
+        func = next(s['name'] for s in syms if s['shndx'] == idx and s['type'] == 2 and s['value'] == 0)
+        ibuf = ctypes.create_string_buffer(bytes(insns), len(insns))
+        log = ctypes.create_string_buffer(65536)
+        try:
+            fd, _ = bpf(BPF_PROG_LOAD, struct.pack('<IIQQIIQII16s', BPF_PROG_TYPE_SCHED_CLS, len(insns) // 8,
+                                                   ctypes.addressof(ibuf), ctypes.addressof(license_),
+                                                   1, len(log), ctypes.addressof(log), 0, 0, name16(func)))
+        except OSError as e:
+            raise RuntimeError(f'{name}: {sname}: {e}\n{log.value.decode()}')
+        progs[func] = fd
+        head, _, tail = sname.partition('/')
+        if head.isdigit() and tail.isdigit():
+            tails.append((int(head), int(tail), fd))
+    for mid, slot, pfd in tails:
+        k = ctypes.create_string_buffer(struct.pack('<I', slot))
+        v = ctypes.create_string_buffer(struct.pack('<I', pfd))
+        bpf(BPF_MAP_UPDATE_ELEM, struct.pack('<IIQQQ', ids[mid][0], 0, ctypes.addressof(k), ctypes.addressof(v), 0))
+    for fd in fds.values():
+        os.close(fd)
+    return Loaded(progs, maps)
+
+
+def unload(name):
     for d in (f'{PIN_ROOT}/{name}', f'{PIN_ROOT}/{name}-maps'):
         shutil.rmtree(d, ignore_errors=True)
 
 
 # ---------------------------------------------------------------- recording
 def record(name, spec):
-    legacy = spec.get('legacy_sec')
-    unload(name, legacy)
+    unload(name)
     os.makedirs(PIN_ROOT, exist_ok=True)
-    ld = load_iproute2(name, legacy) if legacy else load_libbpf(name)
+    if spec.get('legacy'):
+        os.makedirs(f'{PIN_ROOT}/{name}-maps')
+    ld = load_legacy(name, f'{PIN_ROOT}/{name}-maps') if spec.get('legacy') else load_libbpf(name)
     try:
         for s in spec.get('setup', []):
             if 'map' in s:
@@ -298,14 +361,13 @@ def record(name, spec):
             retval, dout, cout = test_run(ld.progs[r['prog']], data, cin)
             run = {'prog': r['prog'], 'data_in': data.hex(), 'ctx_in': cin.hex() if cin else None,
                    'retval': retval, 'data_out': dout.hex(), 'ctx_out': cout.hex()}
-            if spec.get('writes'):
-                run['maps_after'] = {m: map_dump(ld.maps[m]) for m in spec['writes']}
+            run['maps_after'] = {m: map_dump(ld.maps[m]) for m in spec.get('writes', [])}
             runs.append(run)
     finally:
         for fd in ld.progs.values():
             os.close(fd)
-        unload(name, legacy)
-    return {'object': f'bpf/{name}.o', 'kernel': platform.release(), 'cpus': os.cpu_count() and ncpus(),
+        unload(name)
+    return {'object': f'bpf/{name}.o', 'kernel': platform.release(), 'cpus': ncpus(),
             'setup': spec.get('setup', []), 'runs': runs}
 
 
@@ -322,11 +384,116 @@ def runs(prog, frames, ctx_in=None):
     return [{'prog': prog, 'data': f, **({'ctx': ctx_in} if ctx_in else {})} for f in frames]
 
 
-MIXED = [tcp4(), udp4(), tcp4(), icmp4(), ipv6_udp(), arp(), truncated(tcp4(), 30),
+MIXED = [tcp4(), udp4(), tcp4(), icmp4(), ipv6_udp(), arp(), truncated(tcp4(), 40),
          tcp4(sport=40001), udp4(vlan=100)]
 
 # ---------------------------------------------------------------- object specs
+def with_dst_mac(frame, mac):
+    return bytes.fromhex(mac) + frame[6:]
+
+
+def lpm_key(prefix):
+    addr, _, plen = prefix.partition('/')
+    return u32(int(plen)) + ip4(addr).hex()
+
+
 SPECS = {
+    'tail_dispatch': {
+        'setup': [{'prog_array': 'jmp_table', 'index': 1, 'prog': 'tail_icmp'}],
+        'writes': ['hits'],
+        'runs': runs('dispatch', [tcp4(), udp4(), icmp4(), arp(), udp4(sport=9)], ctx(cb=[0, 0, 0, 0, 7]))
+        + [{'prog': 'tail_udp', 'data': udp4()}],
+    },
+    'global_data': {
+        'writes': ['.data', '.bss'],
+        'runs': runs('use_globals', [tcp4(), udp4(), icmp4(), arp(), tcp4(payload=b'x' * 100)]),
+    },
+    'lpm_policy': {
+        'setup': [{'map': 'policy', 'key': lpm_key(p), 'value': u32(v)} for p, v in
+                  [('10.0.0.0/8', 1), ('10.1.0.0/16', 2), ('10.1.2.0/24', 1), ('192.168.0.0/16', 2), ('0.0.0.0/0', 3)]],
+        'writes': ['verdicts'],
+        'runs': runs('lpm_filter', [tcp4(src='10.9.9.9'), tcp4(src='10.1.7.7'), udp4(src='10.1.2.3'),
+                                    udp4(src='192.168.5.5'), icmp4(src='172.16.0.1'), ipv6_udp(),
+                                    tcp4(src='10.1.255.255')]),
+    },
+    'map_in_map': {
+        'setup': [{'map': 'inner_a', 'key': u32(2), 'value': u64(0xaaaa)},
+                  {'map': 'inner_b', 'key': u32(2), 'value': u64(0xbbbb)}],
+        'writes': ['inner_a', 'inner_b'],
+        'runs': runs('mim_lookup', [tcp4(src='10.0.0.2'), tcp4(src='10.0.0.3'), udp4(src='10.0.0.5'), arp()]),
+    },
+    'skb_bytes': {
+        'runs': runs('load_bytes', [tcp4(), udp4(src='192.0.2.7'), arp()])
+        + runs('load_relative', [tcp4(), udp4(vlan=5), ipv6_udp()])
+        + runs('store_bytes', [tcp4(), udp4(), truncated(udp4(), 36)]),
+    },
+    'csum_nat': {
+        'runs': runs('dnat', [tcp4(), udp4(), udp4(sport=1, dport=2, payload=b''), icmp4(), arp(),
+                              truncated(tcp4(), 40)])
+        + runs('snat_diff', [tcp4(), udp4(), icmp4()]),
+    },
+    'skb_resize': {
+        'runs': runs('tail_grow', [tcp4(), arp()])
+        + runs('tail_trim', [tcp4(), udp4()])
+        + runs('head_push', [udp4()])
+        + runs('room_net_grow', [udp4(), tcp4(), ipv6_udp()])
+        + runs('room_net_shrink', [udp4(), ipv6_udp(), arp()])
+        + runs('room_mac_grow', [udp4()])
+        + runs('room_encap', [tcp4(), ipv6_udp()]),
+    },
+    'vlan_proto': {
+        'runs': runs('vlan_push2', [tcp4(), arp()])
+        + runs('vlan_pop', [udp4(vlan=0x2064), udp4()])
+        + runs('to_ipv6', [tcp4(), ipv6_udp(), arp()])
+        + runs('change_type', [tcp4(), with_dst_mac(tcp4(), '000000000000'), with_dst_mac(udp4(), 'ffffffffffff')]),
+    },
+    'skb_fields': {
+        'writes': ['fields'],
+        'runs': runs('read_fields', [tcp4()])
+        + runs('read_fields', [with_dst_mac(udp4(), '000000000000')],
+               ctx(mark=0xa5a5a5a5, priority=6, ingress_ifindex=9, ifindex=1, cb=[1, 2, 3, 4, 5],
+                   tstamp=123456789, wire_len=1500, gso_segs=3, gso_size=1400))
+        + runs('read_fields', [with_dst_mac(arp(), 'ffffffffffff'), with_dst_mac(ipv6_udp(), '333300000001'), udp4(vlan=7)])
+        + runs('write_fields', [tcp4()], ctx(cb=[41, 0, 0, 0, 0]))
+        + runs('write_fields', [tcp4()])
+        + runs('read_sock', [tcp4(), udp4(src='192.0.2.1', dst='198.51.100.2'), ipv6_udp(), arp()]),
+    },
+    'redirect_hash': {
+        'runs': runs('redirect_cb', [tcp4()], ctx(cb=[1, 0, 0, 0, 0]))
+        + runs('redirect_cb', [tcp4()], ctx(cb=[5, 1, 0, 0, 0]))
+        + runs('redirect_cb', [tcp4()], ctx(cb=[5, 2, 0, 0, 0]))
+        + runs('redirect_cb', [tcp4()], ctx(cb=[5, 4, 0, 0, 0]))
+        + runs('redirect_cb', [tcp4()])
+        + runs('hash_ops', [tcp4(), udp4(), arp()]),
+    },
+    'map_ops': {
+        'writes': ['small_hash', 'results', 'pcpu_cnt', 'pcpu_bytes'],
+        'runs': runs('hash_flags', [tcp4(), tcp4(), udp4(), icmp4(), arp()])
+        + runs('queue_stack', [udp4(payload=b'a'), udp4(payload=b'bb'), udp4(payload=b'ccc'),
+                               udp4(payload=b'dddd'), udp4(payload=b'eeeee')])
+        + runs('queue_stack', [udp4(payload=b'ffffff')], ctx(cb=[1, 0, 0, 0, 0]))
+        + runs('queue_stack', [udp4(payload=b'g')])
+        + runs('percpu', [tcp4(), udp4(), tcp4(payload=b'x' * 64), arp()]),
+    },
+    'bench': {
+        'writes': ['port_count'],
+        'runs': runs('hash_loop', [tcp4(), udp4(), arp()])
+        + runs('parse_count', [udp4(), udp4(dport=123), udp4(), tcp4(), truncated(udp4(), 38), ipv6_udp()]),
+    },
+    'callbacks': {
+        'setup': [{'map': 'vals', 'key': u32(i), 'value': u64(v)} for i, v in enumerate([5, 7, 11, 13])],
+        'writes': ['vals'],
+        'runs': runs('callbacks', [tcp4(), udp4()]),
+    },
+    'tail_loop': {
+        'runs': runs('self_loop', [tcp4()]) + runs('self_loop', [tcp4()], ctx(cb=[0, 1, 0, 0, 0]))
+        + runs('self_loop', [tcp4()], ctx(cb=[100, 0, 0, 0, 0])),
+    },
+    'legacy_tail': {
+        'legacy': True,
+        'writes': ['legacy_cnt'],
+        'runs': runs('legacy_main', [tcp4(), udp4(), icmp4(), arp()]),
+    },
     'flow_counter': {
         'writes': ['flows'],
         'runs': runs('count_flows', MIXED),
