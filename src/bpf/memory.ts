@@ -22,10 +22,16 @@ export const TAG_STATIC0 = 128;
 
 /** Loads and stores into a context region go through this (the __sk_buff rules live elsewhere). */
 export interface CtxHandler {
-  /** Reads `size` bytes at `off` into regs[2*dst] (lo) and regs[2*dst+1] (hi); throws BpfFault if forbidden. */
-  load(off: number, size: number, regs: Int32Array, dst: number, pc: number): void;
-  /** Writes the low `size` bytes of (lo, hi) at `off`; throws BpfFault if forbidden. */
-  store(off: number, size: number, lo: number, hi: number, pc: number): void;
+  /**
+   * Reads `size` bytes at `off` into regs[2*dst] (lo) and regs[2*dst+1] (hi); throws BpfFault if
+   * forbidden. `signed` is set for sign-extending loads (BPF_MEMSX), which pointer fields refuse.
+   */
+  load(off: number, size: number, regs: Int32Array, dst: number, pc: number, signed?: boolean): void;
+  /**
+   * Writes the low `size` bytes of (lo, hi) at `off`; throws BpfFault if forbidden. `fromImm` is
+   * set for BPF_ST (immediate) stores, which the kernel rewrites differently for some fields.
+   */
+  store(off: number, size: number, lo: number, hi: number, pc: number, fromImm?: boolean): void;
 }
 
 /** One addressable region. All regions share this shape so the interpreter's lookups stay monomorphic. */
