@@ -1,0 +1,39 @@
+// env.ts: what helpers see of the world during a run, through `vm.env`. The simulator builds one
+// HelperEnv per Simulator and updates `skb`/`cpu`/`trace` per run, so helpers allocate nothing.
+import type { SimClock } from '../../sim/clock.js';
+import type { Prng } from '../../sim/prng.js';
+import type { BpfMap } from '../maps/map.js';
+import type { Skb } from '../skb/skb.js';
+import type { Executable } from '../vm.js';
+
+/** A live program as helpers see it (tail calls, traces). */
+export interface HelperProg extends Executable {
+  readonly id: number;
+  readonly type: number;
+}
+
+/** One line of trace_pipe output, or an event record from perf/ringbuf outputs. */
+export interface PrintkSink {
+  printk(line: string): void;
+}
+
+export interface HelperEnv {
+  /** The packet of this run (tc programs always have one). */
+  skb: Skb;
+  /** The simulated CPU this run executes on. */
+  cpu: number;
+  readonly cpus: number;
+  readonly clock: SimClock;
+  readonly prng: Prng;
+  readonly printk: PrintkSink;
+  /** Name of the running program (for trace_printk's task column and traces). */
+  progName: string;
+  /** Live maps by id: a map pointer in a register is (TAG_MAP_PTR, map id). */
+  readonly maps: ReadonlyMap<number, BpfMap>;
+  /** Live programs by id (prog arrays hold ids). */
+  readonly progs: ReadonlyMap<number, HelperProg>;
+}
+
+export function envOf(vm: { env: unknown }): HelperEnv {
+  return vm.env as HelperEnv;
+}

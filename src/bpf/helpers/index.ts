@@ -1,0 +1,3 @@
+// index.ts: importing this registers every helper family (each file calls defineHelper).
+import './time.js';
+import './printk.js';

@@ -1,0 +1,158 @@
+// printk.ts: bpf_trace_printk (id 6). Validates the format like bpf_bprintf_prepare
+// (kernel/bpf/helpers.c): at most 3 arguments, flags [0 +-] and a width, %d %i %u %x %X with
+// l/ll, %c, %s, %p and %pI4/%pi4/%pI6/%pi6/%pks/%pus; anything else is -EINVAL. The line goes to
+// the simulation's trace_pipe in the kernel's format, stamped with the simulated clock.
+import { ERRNO } from '../../errors.js';
+import { formatIp } from '../../netdev/addr.js';
+import type { Vm } from '../vm.js';
+import { envOf } from './env.js';
+import { argBytes, argU32, defineHelper, retS64 } from './registry.js';
+
+export const BPF_FUNC_trace_printk = 6;
+const MAX_BPRINTF_BUF = 1024;
+
+/** Formats `fmt` with up to 3 u64 arguments; a negative errno when the kernel would refuse it. */
+export function bprintf(vm: Vm, fmt: string, args: readonly bigint[]): string | number {
+  let out = '';
+  let spec = 0;
+  for (let i = 0; i < fmt.length; i++) {
+    const c = fmt.charCodeAt(i);
+    if (c >= 0x80 || (c < 0x20 && !isSpace(c)) || c === 0x7f) return -ERRNO.EINVAL;
+    if (fmt[i] !== '%') {
+      out += fmt[i];
+      continue;
+    }
+    if (fmt[i + 1] === '%') {
+      out += '%';
+      i++;
+      continue;
+    }
+    if (spec >= args.length) return -ERRNO.EINVAL;
+    const arg = args[spec++];
+    i++;
+    let flags = '';
+    while ('0+- '.includes(fmt[i] ?? 'z') && i < fmt.length) flags += fmt[i++];
+    let width = '';
+    if (fmt[i] >= '1' && fmt[i] <= '9') while (fmt[i] >= '0' && fmt[i] <= '9') width += fmt[i++];
+    const pad = (s: string): string => padTo(s, flags, width);
+    if (fmt[i] === 'p') {
+      const n = fmt[i + 1];
+      if ((n === 'k' || n === 'u') && fmt[i + 2] === 's') {
+        i += 2;
+        out += pad(readString(vm, arg));
+        continue;
+      }
+      if (n === 'I' || n === 'i') {
+        const fam = fmt[i + 2];
+        if (fam !== '4' && fam !== '6') return -ERRNO.EINVAL;
+        const bytes = readMem(vm, arg, fam === '4' ? 4 : 16);
+        out += pad(bytes ? formatIp(bytes) : '(null)');
+        i += 2;
+        continue;
+      }
+      if (n === undefined || isSpace(n.charCodeAt(0)) || /[!-/:-@[-`{-~]/.test(n) || 'KxsS'.includes(n)) {
+        if (n !== undefined && 'KxsS'.includes(n)) i++;
+        out += pad(`0x${arg.toString(16)}`);
+        continue;
+      }
+      return -ERRNO.EINVAL;
+    }
+    if (fmt[i] === 's') {
+      out += pad(readString(vm, arg));
+      continue;
+    }
+    if (fmt[i] === 'c') {
+      out += pad(String.fromCharCode(Number(arg & 0xffn)));
+      continue;
+    }
+    let bits = 32;
+    if (fmt[i] === 'l') {
+      bits = 64;
+      i++;
+      if (fmt[i] === 'l') i++;
+    }
+    const conv = fmt[i];
+    const v = BigInt.asUintN(bits, arg);
+    switch (conv) {
+      case 'd':
+      case 'i': {
+        const s = BigInt.asIntN(bits, v);
+        out += pad(`${s >= 0n && flags.includes('+') ? '+' : s >= 0n && flags.includes(' ') ? ' ' : ''}${s}`);
+        break;
+      }
+      case 'u':
+        out += pad(v.toString());
+        break;
+      case 'x':
+        out += pad(v.toString(16));
+        break;
+      case 'X':
+        out += pad(v.toString(16).toUpperCase());
+        break;
+      default:
+        return -ERRNO.EINVAL;
+    }
+  }
+  return out.length >= MAX_BPRINTF_BUF ? out.slice(0, MAX_BPRINTF_BUF - 1) : out;
+}
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+}
+
+function padTo(s: string, flags: string, width: string): string {
+  const w = width === '' ? 0 : Number(width);
+  if (s.length >= w) return s;
+  if (flags.includes('-')) return s.padEnd(w, ' ');
+  if (flags.includes('0') && /^[+ -]?[0-9a-fA-F]+$/.test(s)) {
+    const sign = /^[+ -]/.test(s) ? s[0] : '';
+    return sign + s.slice(sign.length).padStart(w - sign.length, '0');
+  }
+  return s.padStart(w, ' ');
+}
+
+function readMem(vm: Vm, ptr: bigint, size: number): Uint8Array | undefined {
+  const hi = Number(ptr >> 32n) | 0;
+  const lo = Number(ptr & 0xffffffffn) | 0;
+  const region = vm.memory.regions[hi];
+  const off = lo >>> 0;
+  if (region === undefined || region.invalid !== null || off + size > region.size) return undefined;
+  return region.bytes.subarray(off, off + size);
+}
+
+/** A NUL-terminated string at `ptr`, like strncpy_from_kernel_nofault; unreadable → "(efault)". */
+function readString(vm: Vm, ptr: bigint): string {
+  const hi = Number(ptr >> 32n) | 0;
+  const lo = Number(ptr & 0xffffffffn) >>> 0;
+  const region = vm.memory.regions[hi];
+  if (region === undefined || region.invalid !== null || lo >= region.size) return ptr === 0n ? '(null)' : '(efault)';
+  let s = '';
+  for (let k = lo; k < region.size && region.bytes[k] !== 0 && s.length < MAX_BPRINTF_BUF; k++) s += String.fromCharCode(region.bytes[k]);
+  return s;
+}
+
+/** `<task>-<pid> [cpu] flags sec.usec: bpf_trace_printk: msg`, as trace_pipe prints it. */
+export function tracePipeLine(task: string, cpu: number, monotonicNs: bigint, msg: string): string {
+  const us = monotonicNs / 1000n;
+  const sec = us / 1_000_000n;
+  const frac = (us % 1_000_000n).toString().padStart(6, '0');
+  const head = `${task.slice(0, 16)}-0`.padStart(22, ' ');
+  return `${head}     [${String(cpu).padStart(3, '0')}] b..1. ${String(sec).padStart(5, ' ')}.${frac}: bpf_trace_printk: ${msg}`;
+}
+
+defineHelper({
+  id: BPF_FUNC_trace_printk,
+  gplOnly: true,
+  fn: (vm) => {
+    const size = argU32(vm, 2);
+    const raw = argBytes(vm, 1, size, false);
+    const nul = raw.indexOf(0);
+    if (nul < 0) return retS64(vm, -ERRNO.EINVAL);
+    const fmt = String.fromCharCode(...raw.subarray(0, nul));
+    const msg = bprintf(vm, fmt, [vm.reg(3), vm.reg(4), vm.reg(5)]);
+    if (typeof msg === 'number') return retS64(vm, msg);
+    const env = envOf(vm);
+    env.printk.printk(tracePipeLine(env.progName, env.cpu, env.clock.monotonicNs, msg.replace(/\n$/, '')));
+    retS64(vm, msg.length);
+  },
+});
