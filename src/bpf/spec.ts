@@ -103,6 +103,10 @@ export interface MapSpec {
   readonly legacyId?: number;
   readonly legacyInnerId?: number;
   readonly legacyInnerIdx?: number;
+  /** iproute2 struct bpf_elf_map `pinning` as written (values above 2 are custom pin paths). */
+  readonly legacyPinning?: number;
+  /** map_extra (bloom filter hash count), when the definition sets one. */
+  readonly mapExtra?: number;
 }
 
 export type MapEntrySpec =
@@ -116,7 +120,10 @@ export type ProgramReloc =
   | { readonly insn: number; readonly kind: 'map'; readonly map: string }
   /** lddw of a pointer into a map's value (global data), `offset` bytes in (BPF_PSEUDO_MAP_VALUE) */
   | { readonly insn: number; readonly kind: 'map_value'; readonly map: string; readonly offset: number }
-  /** lddw of a function address (BPF_PSEUDO_FUNC); `target` is the insn index within this program */
+  /**
+   * lddw of a function address (BPF_PSEUDO_FUNC); `target` is the insn index within this program.
+   * The insn already carries src_reg PSEUDO_FUNC and the kernel's relative imm (target - insn - 1).
+   */
   | { readonly insn: number; readonly kind: 'func'; readonly target: number }
   /** a kfunc or ksym the simulator must supply; unresolved ones fail at load with this name */
   | { readonly insn: number; readonly kind: 'ksym'; readonly symbol: string };
@@ -132,7 +139,7 @@ export interface ProgramSpec {
   /**
    * Instructions: the program followed by every subprogram it calls (from `.text` or its own
    * section), with bpf-to-bpf call offsets already fixed; lddw slots that `relocs` names hold
-   * zero immediates until loading.
+   * zero immediates until loading (src_reg is already BPF_PSEUDO_MAP_FD / MAP_VALUE / FUNC).
    */
   readonly insns: readonly Insn[];
   readonly relocs: readonly ProgramReloc[];
@@ -141,6 +148,8 @@ export interface ProgramSpec {
   readonly lineInfo?: ReadonlyMap<number, { file: string; line: number; col: number; text: string }>;
   /** Names of subprograms and the instruction each starts at (for traces and disassembly). */
   readonly funcs: readonly { readonly name: string; readonly insn: number }[];
+  /** BTF decl tags on the program's FUNC (`__attribute__((btf_decl_tag("tail:cilium_calls/3")))`). */
+  readonly tags?: readonly string[];
 }
 
 export interface ObjectSpec {

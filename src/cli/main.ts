@@ -3,10 +3,10 @@
 // 1 an expectation or run failed, 2 bad input or usage.
 import yargs from 'yargs';
 import { SimError } from '../errors.js';
+import { takeExitCode, toModule } from './commands/command.js';
 import { commands } from './commands/index.js';
 
 export async function main(argv: string[]): Promise<number> {
-  let exitCode = 0;
   const cli = yargs(argv)
     .scriptName('tcxsim')
     .strict()
@@ -18,14 +18,7 @@ export async function main(argv: string[]): Promise<number> {
       if (err) throw err;
       throw new SimError('EUSAGE', msg);
     });
-  for (const command of commands) {
-    cli.command({
-      ...command,
-      handler: async (args) => {
-        exitCode = (await command.handler(args)) ?? 0;
-      },
-    });
-  }
+  for (const command of commands) cli.command(toModule(command));
   try {
     await cli.parseAsync();
   } catch (err) {
@@ -35,5 +28,5 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw err;
   }
-  return exitCode;
+  return takeExitCode();
 }

@@ -13,7 +13,6 @@ import type { BpfMap } from '../bpf/maps/map.js';
 import { Memory, Region, TAG_FUNC, TAG_MAP_PTR } from '../bpf/memory.js';
 import { BPF_CALL, BPF_HELPER_CALL, BPF_JMP, BPF_PSEUDO_KFUNC_CALL, isLddw } from '../bpf/opcodes.js';
 import { BPF_MAP_TYPE, type MapSpec, type ObjectSpec, type ProgramSpec } from '../bpf/spec.js';
-import { legacyTailSlot } from '../bpf/elf/prog-section.js';
 import { Skb } from '../bpf/skb/skb.js';
 import { SkBuffContext } from '../bpf/context/sk-buff-ctx.js';
 import { Vm } from '../bpf/vm.js';
@@ -102,7 +101,6 @@ export class Simulator {
     const programs = new Map<string, Program>();
     for (const p of spec.programs.values()) programs.set(p.name, this.loadProgram(p, maps, spec.file));
     for (const m of spec.maps.values()) this.fillMap(m, maps, programs, spec.file);
-    this.fillLegacyTailCalls(spec, maps, programs);
     return {
       spec,
       maps,
@@ -219,17 +217,6 @@ export class Simulator {
     }
     // libbpf freezes .rodata after initialising it.
     if (spec.globalData === 'rodata' || spec.globalData === 'kconfig') map.freeze();
-  }
-
-  /** iproute2's convention: a program in section "<id>/<slot>" goes into the prog array with that id. */
-  private fillLegacyTailCalls(spec: ObjectSpec, maps: Map<string, BpfMap>, programs: Map<string, Program>): void {
-    for (const p of programs.values()) {
-      const tail = legacyTailSlot(p.section);
-      if (!tail) continue;
-      const arrayName = [...spec.maps.values()].find((m) => m.legacyId === tail.id && m.type === BPF_MAP_TYPE.PROG_ARRAY)?.name;
-      if (arrayName === undefined) continue;
-      maps.get(arrayName)!.update(u32(tail.slot), u32(p.id));
-    }
   }
 }
 

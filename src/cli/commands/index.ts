@@ -2,5 +2,6 @@
 import { batchCommand } from './batch.js';
 import type { Command } from './command.js';
 import { conformancePluginCommand } from './conformance-plugin.js';
+import { mapCommand, progCommand } from './prog.js';
 
-export const commands: Command[] = [batchCommand, conformancePluginCommand];
+export const commands: Command[] = [progCommand, mapCommand, batchCommand, conformancePluginCommand];

@@ -1,0 +1,33 @@
+// global-data.ts: `.data*`, `.rodata*` and `.bss*` sections become single-entry ARRAY maps
+// whose one value is the section image (libbpf bpf_object__init_internal_map). `.rodata*` is
+// read-only to programs; all are BPF_F_MMAPABLE, as libbpf 1.1 (the recorded truth) makes them.
+import { BTF_KIND } from '../btf/kinds.js';
+import type { Btf } from '../btf/types.js';
+import { BPF_F_MMAPABLE, BPF_F_RDONLY_PROG, BPF_MAP_TYPE, type MapSpec } from '../spec.js';
+import type { ElfSection } from './elf-file.js';
+
+export type DataKind = 'data' | 'rodata' | 'bss';
+
+export function globalDataMap(sec: ElfSection, kind: DataKind, btf: Btf | undefined): MapSpec {
+  // libbpf 1.1 bpf_object__init_internal_map sets MMAPABLE unconditionally (measured: a `.data`
+  // holding only a static variable is created with flags 0x400); newer libbpf drops it when no
+  // global variable lives in the section.
+  const flags = (kind === 'rodata' ? BPF_F_RDONLY_PROG : 0) | BPF_F_MMAPABLE;
+  const ds = btf?.types.find((t) => t.kind === BTF_KIND.DATASEC && t.name === sec.name);
+  const btfValueTypeId = ds?.id ?? 0;
+  const value = kind === 'bss' ? new Uint8Array(sec.size) : Uint8Array.from(sec.data);
+  return {
+    name: sec.name,
+    type: BPF_MAP_TYPE.ARRAY,
+    keySize: 4,
+    valueSize: sec.size,
+    maxEntries: 1,
+    flags,
+    pinning: 'none',
+    contents: [{ key: new Uint8Array(4), value }],
+    section: sec.name,
+    globalData: kind,
+    btfKeyTypeId: 0,
+    btfValueTypeId,
+  };
+}
