@@ -83,7 +83,9 @@ export class Simulator {
 
   /** BPF_MAP_CREATE from a spec (validated like the kernel's map_create). */
   createMap(spec: MapSpec | (Omit<MapSpec, 'contents' | 'section' | 'pinning'> & Partial<MapSpec>)): BpfMap {
-    const map = createMap(spec, {
+    // libbpf sizes a perf event array without max_entries to the number of possible CPUs.
+    const attrs = spec.type === BPF_MAP_TYPE.PERF_EVENT_ARRAY && spec.maxEntries === 0 ? { ...spec, maxEntries: this.cpus } : spec;
+    const map = createMap(attrs, {
       memory: this.memory,
       cpus: this.cpus,
       allocId: () => this.nextMapId++,
@@ -92,6 +94,11 @@ export class Simulator {
     });
     this.maps.set(map.id, map);
     return map;
+  }
+
+  /** End of a run's RCU read section: storage programs freed may be reused from now on. */
+  quiesce(): void {
+    for (const m of this.maps.values()) m.quiesce();
   }
 
   /** Creates the object's maps, fills their initial contents, and loads every program. */

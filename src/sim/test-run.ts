@@ -59,6 +59,7 @@ export function testRun(sim: Simulator, prog: Program, opts: TestRunOptions): Te
     retval = res.r0 >>> 0;
   }
   const duration = Number((process.hrtime.bigint() - start) / BigInt(repeat));
+  sim.quiesce();
   const { dataOut, ctxOut } = testRunOutput(skb, opts.ctxIn ?? null);
   return { retval, dataOut, ctxOut, duration, insnCount, fault };
 }
