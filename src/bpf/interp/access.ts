@@ -28,7 +28,7 @@ export function loadSlow(
 ): void {
   const r = regionOf(regions, hi, off, pc);
   if (r.ctx !== null && r.invalid === null) {
-    r.ctx.load(off >>> 0, size, regs, d >> 1, pc);
+    r.ctx.load(off >>> 0, size, regs, d >> 1, pc, signed);
     if (signed && size < 8) {
       const sh = 32 - 8 * size;
       const lo = (regs[d] << sh) >> sh;
@@ -91,10 +91,12 @@ export function storeSlow(
   lo: number,
   hi: number,
   pc: number,
+  /** BPF_ST (immediate) rather than BPF_STX: the kernel rewrites some ctx stores differently. */
+  fromImm = false,
 ): void {
   const r = regionOf(regions, ptrHi, off, pc);
   if (r.ctx !== null && r.invalid === null) {
-    r.ctx.store(off >>> 0, size, lo, hi, pc);
+    r.ctx.store(off >>> 0, size, lo, hi, pc, fromImm);
     return;
   }
   checkAccess(r, off >>> 0, size, true, pc);

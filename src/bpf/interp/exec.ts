@@ -556,7 +556,7 @@ export function execute(vm: Vm, startExe: Executable, startPc: number, baseDepth
               v.setInt32(o + 4, b >> 31, true);
             } else if (sz === 2) v.setInt16(o, b, true);
             else v.setInt8(o, b);
-          } else storeSlow(regions, regs[d + 1], o, sz, b, b >> 31, pc);
+          } else storeSlow(regions, regs[d + 1], o, sz, b, b >> 31, pc, true);
           pc++;
           break;
         }
