@@ -1,6 +1,7 @@
 // program.ts: a live program: a ProgramSpec whose relocations are resolved against live maps,
 // with an id, a tag and run statistics. It is an Executable the VM runs directly.
 import { createHash } from 'node:crypto';
+import { readsTstampType } from '../bpf/context/bind.js';
 import type { Insn } from '../bpf/insn.js';
 import { encodeInsns } from '../bpf/insn.js';
 import type { BpfMap } from '../bpf/maps/map.js';
@@ -13,6 +14,8 @@ export class Program implements HelperProg {
   runCount = 0;
   /** Instructions executed over all runs. */
   insnTotal = 0;
+  /** Whether the program reads __sk_buff.tstamp_type (changes what tstamp reads at ingress). */
+  readonly readsTstampType: boolean;
 
   constructor(
     readonly id: number,
@@ -21,7 +24,9 @@ export class Program implements HelperProg {
     readonly insns: readonly Insn[],
     /** Maps the program references, in first-use order (what `bpftool prog show` lists as map_ids). */
     readonly maps: readonly BpfMap[],
-  ) {}
+  ) {
+    this.readsTstampType = readsTstampType(insns);
+  }
 
   get name(): string {
     return this.spec.name;

@@ -15,7 +15,8 @@ import { BPF_CALL, BPF_HELPER_CALL, BPF_JMP, BPF_PSEUDO_KFUNC_CALL, isLddw } fro
 import { BPF_MAP_TYPE, type MapSpec, type ObjectSpec, type ProgramSpec } from '../bpf/spec.js';
 import { Skb } from '../bpf/skb/skb.js';
 import { SkBuffContext } from '../bpf/context/sk-buff-ctx.js';
-import { Vm } from '../bpf/vm.js';
+import { type RunResult, Vm } from '../bpf/vm.js';
+import { bindSkb } from '../bpf/context/bind.js';
 import { SimClock } from './clock.js';
 import { Prng } from './prng.js';
 import { Program } from './program.js';
@@ -94,6 +95,23 @@ export class Simulator {
     });
     this.maps.set(map.id, map);
     return map;
+  }
+
+  /**
+   * Runs `prog` on `skb` as a tc hook does: fresh data/data_end (bpf_compute_data_pointers),
+   * r1 = the __sk_buff. Faults come back in the result, never as exceptions.
+   */
+  runOnSkb(prog: Program, skb: Skb): RunResult {
+    this.ctx.tstampTypeAccess = prog.readsTstampType;
+    bindSkb(this.ctx, skb);
+    const env = this.env;
+    env.skb = skb;
+    env.progName = prog.name;
+    this.vm.packetDataOffset = skb.data;
+    const res = this.vm.run(prog);
+    prog.runCount++;
+    prog.insnTotal += res.insnCount;
+    return res;
   }
 
   /** End of a run's RCU read section: storage programs freed may be reused from now on. */

@@ -2,7 +2,6 @@
 // the frame becomes an skb as the kernel builds it, the program runs `repeat` times on that same
 // skb (tail calls followed, redirects not executed), and data_out/ctx_out are what the kernel
 // copies back. `duration` is the mean wall-clock ns per repetition, as the kernel reports it.
-import { bindSkb, readsTstampType } from '../bpf/context/bind.js';
 import { skbFromTestRun, testRunOutput } from '../bpf/context/test-run.js';
 import type { BpfFault } from '../bpf/fault.js';
 import type { Program } from './program.js';
@@ -34,23 +33,13 @@ export interface TestRunResult {
 export function testRun(sim: Simulator, prog: Program, opts: TestRunOptions): TestRunResult {
   const repeat = Math.max(1, opts.repeat ?? 1);
   const skb = skbFromTestRun(opts.dataIn, opts.ctxIn ?? null, { skb: sim.ctx.skb, ctxOut: opts.ctxOut });
-  sim.ctx.tstampTypeAccess = readsTstampType(prog.insns);
-  const r1 = bindSkb(sim.ctx, skb);
-  const ptr = (BigInt(r1.hi) << 32n) | BigInt(r1.lo);
-  const vm = sim.vm;
-  const env = sim.env;
-  env.skb = skb;
-  env.cpu = 0;
-  env.progName = prog.name;
+  sim.env.cpu = 0;
   let retval = 0;
   let insnCount = 0;
   let fault: BpfFault | undefined;
   const start = process.hrtime.bigint();
   for (let i = 0; i < repeat; i++) {
-    vm.packetDataOffset = skb.data;
-    const res = vm.run(prog, ptr);
-    prog.runCount++;
-    prog.insnTotal += res.insnCount;
+    const res = sim.runOnSkb(prog, skb);
     insnCount = res.insnCount;
     if (res.fault) {
       fault = res.fault;

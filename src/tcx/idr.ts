@@ -21,6 +21,15 @@ export class CyclicIdr<T> {
     throw new Error('idr: id space exhausted');
   }
 
+  /** Stores an object under an id chosen elsewhere (a shared id space); EEXIST-like throw if taken. */
+  allocAt(id: number, make: (id: number) => T): T {
+    if (this.objs.has(id)) throw new Error(`idr: id ${id} is taken`);
+    const obj = make(id);
+    this.objs.set(id, obj);
+    if (id >= this.next) this.next = id >= INT_MAX ? 1 : id + 1;
+    return obj;
+  }
+
   get(id: number): T | undefined {
     return this.objs.get(id);
   }

@@ -8,6 +8,8 @@ export type ProgType = 'sched_cls' | 'socket_filter';
 export interface ProgramSpec {
   readonly type: ProgType;
   readonly name?: string;
+  /** Use this id (a simulator that allocates program ids itself); default: the next free id. */
+  readonly id?: number;
   /** The program's return value for this frame (r0, read as a signed 32-bit int). */
   run(frame: Uint8Array): number;
 }

@@ -137,9 +137,9 @@ export class BpfSys {
 
   /** BPF_PROG_LOAD of an opaque program: returns its fd. */
   progLoad(spec: ProgramSpec): number {
-    const prog = this.progIdr.alloc(
-      (id) => new BpfProgram(id, spec.type, spec.name ?? '', (f) => spec.run(f), (p) => this.progIdr.remove(p.id)),
-    );
+    const make = (id: number): BpfProgram =>
+      new BpfProgram(id, spec.type, spec.name ?? '', (f) => spec.run(f), (p) => this.progIdr.remove(p.id));
+    const prog = spec.id === undefined ? this.progIdr.alloc(make) : this.progIdr.allocAt(spec.id, make);
     return this.fds.install({ kind: 'prog', prog });
   }
 
