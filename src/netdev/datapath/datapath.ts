@@ -1,0 +1,542 @@
+// datapath.ts: the receive and transmit paths of net/core/dev.c for every device of a World:
+// a FIFO backlog (netif_rx, veth delivery) drained by run(), synchronous dev_queue_xmit with the
+// kernel's xmit recursion limit, tc ingress/egress (tcx chain first, then clsact/cls_bpf only on
+// TCX_NEXT), redirects acted on after the program returns (net/core/filter.c skb_do_redirect),
+// and an outcome for every packet in `accounting`.
+//
+//   inject/netif_rx -> backlog -> receive: taps -> tc ingress -> [peer round] -> L3 stack
+//   send/stack output -> xmit: tc egress -> dev up? -> taps -> veth peer backlog | wire | lo
+import { Skb } from '../../bpf/skb/skb.js';
+import { ethTypeTrans, type EthDevice } from '../../bpf/skb/eth-type-trans.js';
+import { ETH_HLEN, PACKET_HOST, SKB_CLOCK_REALTIME } from '../../bpf/skb/constants.js';
+import { TcClassic } from '../../tc/classic.js';
+import {
+  TC_ACT_CONSUMED,
+  TC_ACT_OK,
+  TC_ACT_QUEUED,
+  TC_ACT_REDIRECT,
+  TC_ACT_SHOT,
+  TC_ACT_STOLEN,
+  TC_ACT_TRAP,
+  TC_ACT_UNSPEC,
+} from '../../tc/action.js';
+import { ERRNO } from '../../errors.js';
+import { Accounting, type PacketOrigin } from '../accounting.js';
+import type { NetDevice } from '../device.js';
+import type { NetNamespace } from '../netns.js';
+import type { World } from '../world.js';
+import type { DropReason } from './drop.js';
+import { HookFault, StaticTcxChains, runHookProgram, type Hook, type TcxChains } from './hooks.js';
+import { Packet } from './packet.js';
+import { redirectNeigh } from '../stack/output.js';
+import { stackReceive, type StackHost } from '../stack/receive.js';
+
+/** XMIT_RECURSION_LIMIT (include/linux/netdevice.h): nesting deeper than this drops. */
+export const XMIT_RECURSION_LIMIT = 8;
+/** tcxsim guard: receive rounds one packet may take (the kernel would loop forever). */
+export const MAX_RX_ROUNDS = 64;
+/** BPF_F_INGRESS (include/uapi/linux/bpf.h) */
+export const BPF_F_INGRESS = 1;
+/** VLAN_HLEN, allowed on top of MTU + hard_header_len by is_skb_forwardable. */
+const VLAN_HLEN = 4;
+
+export const NET_XMIT_SUCCESS = 0;
+export const NET_XMIT_DROP = 1;
+export const NET_RX_SUCCESS = 0;
+export const NET_RX_DROP = 1;
+
+/** Capture points: `ingress` sees frames before tc (ETH_P_ALL taps), `egress` after tc egress. */
+export interface Capture {
+  ingress?(dev: NetDevice, frame: Uint8Array, pkt: Packet): void;
+  egress?(dev: NetDevice, frame: Uint8Array, pkt: Packet): void;
+  /** A frame leaving a wire port (its far side). */
+  wire?(dev: NetDevice, frame: Uint8Array, pkt: Packet): void;
+  /** A packet delivered to a namespace's host sink (data at the network header). */
+  host?(ns: NetNamespace, pkt: Packet): void;
+}
+
+export interface DatapathOptions {
+  tcx?: TcxChains;
+  classic?: TcClassic;
+  capture?: Capture;
+  accounting?: Accounting;
+  maxRxRounds?: number;
+}
+
+const BROADCAST = Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0xff, 0xff);
+const ZERO_MAC = new Uint8Array(6);
+
+export class Datapath implements StackHost {
+  readonly tcx: TcxChains;
+  readonly classic: TcClassic;
+  readonly accounting: Accounting;
+  capture: Capture;
+  private readonly maxRxRounds: number;
+  private readonly backlog: Packet[] = [];
+  private head = 0;
+  /** softnet_data.xmit.recursion */
+  private recursion = 0;
+  private nextId = 1;
+  private readonly pool: Skb[] = [];
+  private readonly ethDevs = new WeakMap<NetDevice, EthDevice>();
+  /** Packet sockets bound to an ethertype in a namespace (ptype_specific), `ns/0x88b5`. */
+  private readonly packetSockets = new Set<string>();
+  /** The packet whose hook program is running (clone_redirect acts on it). */
+  private current: Packet | null = null;
+
+  constructor(
+    readonly world: World,
+    opts: DatapathOptions = {},
+  ) {
+    this.tcx = opts.tcx ?? new StaticTcxChains();
+    this.classic = opts.classic ?? new TcClassic();
+    this.accounting = opts.accounting ?? new Accounting();
+    this.capture = opts.capture ?? {};
+    this.maxRxRounds = opts.maxRxRounds ?? MAX_RX_ROUNDS;
+  }
+
+  // ------------------------------------------------------------------ entry points
+
+  /** A frame arrives on `dev` from outside (a wire port's far side): netif_rx. */
+  inject(dev: NetDevice, frame: Uint8Array): Packet {
+    const pkt = this.create('injected', frame);
+    if (!dev.up) {
+      pkt.dev = dev;
+      this.drop(pkt, 'dev_down', dev.path, 'receive on a device that is down');
+    } else {
+      this.netifRx(pkt, dev);
+    }
+    return pkt;
+  }
+
+  /** A host in dev's namespace sends a raw Ethernet frame out of `dev` (AF_PACKET): dev_queue_xmit. */
+  send(dev: NetDevice, frame: Uint8Array): number {
+    const pkt = this.create('injected', frame);
+    const skb = pkt.skb;
+    skb.macHeader = skb.data;
+    if (skb.len >= ETH_HLEN) {
+      skb.networkHeader = skb.data + ETH_HLEN;
+      skb.protocol = (skb.buf[skb.data + 12]! << 8) | skb.buf[skb.data + 13]!;
+    }
+    return this.xmit(pkt, dev);
+  }
+
+  /** A packet socket bound to `ethertype` in `ns`: frames of that type are delivered there. */
+  listen(ns: NetNamespace, ethertype: number): void {
+    this.packetSockets.add(`${ns.name}/${ethertype}`);
+  }
+
+  /** Drains the backlog (net_rx_action); returns the number of packets processed. */
+  run(limit = 1_000_000): number {
+    let n = 0;
+    while (this.head < this.backlog.length && n < limit) {
+      const pkt = this.backlog[this.head]!;
+      this.backlog[this.head++] = undefined as unknown as Packet;
+      n++;
+      this.receive(pkt);
+      if (this.head > 1024 && this.head * 2 > this.backlog.length) {
+        this.backlog.splice(0, this.head);
+        this.head = 0;
+      }
+    }
+    return n;
+  }
+
+  get pending(): number {
+    return this.backlog.length - this.head;
+  }
+
+  /**
+   * bpf_clone_redirect, immediately (the helper layer calls this during the run): clones the
+   * running packet and redirects the clone. Returns what the helper returns.
+   */
+  cloneRedirect(ifindex: number, flags: number): number {
+    const pkt = this.current;
+    if (!pkt) return -ERRNO.EINVAL;
+    if ((flags & ~BPF_F_INGRESS) !== 0) return -ERRNO.EINVAL;
+    const dev = pkt.dev.ns.byIfindex.get(ifindex);
+    if (!dev) return -ERRNO.EINVAL;
+    const clone = this.cloneOf(pkt);
+    return this.redirectCommon(clone, dev, flags);
+  }
+
+  // ------------------------------------------------------------------ StackHost
+
+  create(origin: PacketOrigin, frame: Uint8Array): Packet {
+    const skb = this.pool.pop() ?? new Skb(2048);
+    skb.load(frame);
+    this.accounting.begin(origin);
+    return new Packet(this.nextId++, skb, origin);
+  }
+
+  drop(pkt: Packet, reason: DropReason, where: string, detail?: string, program?: { id: number; name: string; pc: number }): void {
+    this.end(pkt);
+    this.accounting.end({ id: pkt.id, origin: pkt.origin, outcome: 'dropped', where, reason, detail, program });
+  }
+
+  deliver(pkt: Packet, ns: NetNamespace, detail?: string): void {
+    this.capture.host?.(ns, pkt);
+    this.end(pkt);
+    this.accounting.end({ id: pkt.id, origin: pkt.origin, outcome: 'delivered', where: ns.name, detail });
+  }
+
+  private hold(pkt: Packet, where: string, detail: string): void {
+    this.end(pkt);
+    this.accounting.end({ id: pkt.id, origin: pkt.origin, outcome: 'held', where, detail });
+  }
+
+  private end(pkt: Packet): void {
+    if (pkt.ended) throw new Error(`packet ${pkt.id} ended twice`);
+    pkt.ended = true;
+    this.pool.push(pkt.skb);
+  }
+
+  /** netif_rx after the driver's eth_type_trans: the frame joins the backlog as received on `dev`. */
+  netifRx(pkt: Packet, dev: NetDevice): void {
+    const skb = pkt.skb;
+    pkt.dev = dev;
+    if (skb.len < ETH_HLEN) {
+      this.drop(pkt, 'pkt_too_small', dev.path, `${skb.len}-byte frame`);
+      return;
+    }
+    ethTypeTrans(skb, this.ethDev(dev));
+    dev.stats.rxPackets++;
+    dev.stats.rxBytes += skb.len + ETH_HLEN;
+    this.backlog.push(pkt);
+  }
+
+  // ------------------------------------------------------------------ receive
+
+  /** __netif_receive_skb_core */
+  private receive(pkt: Packet): void {
+    const skb = pkt.skb;
+    let dev = pkt.dev;
+    for (;;) {
+      if (++pkt.rounds > this.maxRxRounds) {
+        this.drop(pkt, 'loop_limit', dev.path, `more than ${this.maxRxRounds} receive rounds`);
+        return;
+      }
+      skb.ifindex = dev.ifindex;
+      skb.ingressIfindex = dev.ifindex;
+      skb.resetNetworkHeader();
+      skb.macLen = skb.networkHeader - skb.macHeader;
+      this.capture.ingress?.(dev, skb.buf.subarray(skb.macHeader, skb.tail), pkt);
+      const chain = this.tcx.programs(dev, 'ingress');
+      const q = this.classic.qdisc(dev);
+      if (chain.length > 0 || q) {
+        // sch_handle_ingress
+        skb.wireLen = skb.len;
+        skb.tcAtIngress = true;
+        const verdict = this.tcRun(pkt, dev, 'ingress');
+        switch (verdict) {
+          case TC_ACT_REDIRECT: {
+            skb.push(skb.macLen);
+            if (this.doRedirect(pkt) === -ERRNO.EAGAIN) {
+              skb.pull(skb.macLen);
+              dev = pkt.dev;
+              continue; // another_round on the peer
+            }
+            return;
+          }
+          case TC_ACT_SHOT:
+            this.drop(pkt, 'tc_ingress', dev.path);
+            return;
+          case TC_ACT_STOLEN:
+          case TC_ACT_QUEUED:
+          case TC_ACT_TRAP:
+            this.hold(pkt, dev.path, `tc ingress verdict ${verdict}`);
+            return;
+          case TC_ACT_CONSUMED:
+            return;
+        }
+      }
+      break;
+    }
+    if (this.packetSockets.size > 0 && this.packetSockets.has(`${dev.ns.name}/${skb.protocol}`) && !stackHandles(skb.protocol)) {
+      this.deliver(pkt, dev.ns, `packet socket 0x${skb.protocol.toString(16)}`);
+      return;
+    }
+    stackReceive(this, pkt, dev);
+  }
+
+  // ------------------------------------------------------------------ tc hooks
+
+  /**
+   * tcx_run then tc_run: the tcx chain (r0 per program; only TCX_NEXT continues), mapped by
+   * tcx_action_code; classic cls_bpf runs only when that gives TCX_NEXT. A fault drops the
+   * packet here and returns TC_ACT_CONSUMED (the skb is gone).
+   */
+  private tcRun(pkt: Packet, dev: NetDevice, hook: Hook): number {
+    const skb = pkt.skb;
+    const ingress = hook === 'ingress';
+    const chain = this.tcx.programs(dev, hook);
+    const q = this.classic.qdisc(dev);
+    skb.redirect.set('none', 0, 0);
+    const outer = this.current;
+    this.current = pkt;
+    try {
+      let ret = TC_ACT_UNSPEC;
+      if (chain.length > 0) {
+        if (ingress) skb.push(skb.macLen);
+        try {
+          for (let i = 0; i < chain.length; i++) {
+            ret = runHookProgram(chain[i]!, skb);
+            this.drainClones(pkt);
+            if (ret !== TC_ACT_UNSPEC) break;
+          }
+        } finally {
+          if (ingress) skb.pull(skb.macLen);
+        }
+        // tcx_action_code
+        switch (ret) {
+          case TC_ACT_OK:
+            skb.tcIndex = skb.tcClassid;
+            return ret;
+          case TC_ACT_SHOT:
+          case TC_ACT_REDIRECT:
+            return ret;
+          default:
+            ret = TC_ACT_UNSPEC;
+        }
+      }
+      if (q) {
+        ret = q.chain(hook).run(skb, ingress);
+        this.drainClones(pkt);
+      }
+      return ret;
+    } catch (e) {
+      if (!(e instanceof HookFault)) throw e;
+      this.drop(pkt, 'program_fault', dev.path, `${hook}: ${e.message}`, { id: e.prog.id, name: e.prog.name, pc: e.fault.pc });
+      return TC_ACT_CONSUMED;
+    } finally {
+      this.current = outer;
+    }
+  }
+
+  /** clone_redirect requests a helper only recorded (ifindex, flags pairs): acted on after the run. */
+  private drainClones(pkt: Packet): void {
+    const clones = pkt.skb.redirect.clones;
+    if (clones.length === 0) return;
+    const pairs = clones.splice(0, clones.length);
+    for (let i = 0; i + 1 < pairs.length; i += 2) this.cloneRedirect(pairs[i]!, pairs[i + 1]!);
+  }
+
+  private cloneOf(pkt: Packet): Packet {
+    const src = pkt.skb;
+    const c = this.create('clone', src.buf.subarray(src.data, src.tail));
+    const skb = c.skb;
+    const shift = skb.data - src.data;
+    const move = (off: number): number => (off < 0 ? off : off + shift);
+    skb.macHeader = move(src.macHeader);
+    skb.networkHeader = move(src.networkHeader);
+    skb.transportHeader = move(src.transportHeader);
+    skb.macLen = src.macLen;
+    skb.protocol = src.protocol;
+    skb.pktType = src.pktType;
+    skb.mark = src.mark;
+    skb.priority = src.priority;
+    skb.tcIndex = src.tcIndex;
+    skb.tcClassid = src.tcClassid;
+    skb.cb.set(src.cb);
+    skb.hash = src.hash;
+    skb.vlanPresent = src.vlanPresent;
+    skb.vlanTci = src.vlanTci;
+    skb.vlanProto = src.vlanProto;
+    skb.ifindex = src.ifindex;
+    skb.ingressIfindex = src.ingressIfindex;
+    skb.tcAtIngress = src.tcAtIngress;
+    skb.tstamp = src.tstamp;
+    c.dev = pkt.dev;
+    c.rounds = pkt.rounds;
+    return c;
+  }
+
+  // ------------------------------------------------------------------ transmit
+
+  /** __dev_queue_xmit: data at the MAC header. Returns NET_XMIT_* or a negative errno. */
+  xmit(pkt: Packet, dev: NetDevice): number {
+    const skb = pkt.skb;
+    pkt.dev = dev;
+    skb.ifindex = dev.ifindex;
+    skb.macHeader = skb.data;
+    skb.tcAtIngress = false;
+    if (this.tcx.programs(dev, 'egress').length > 0 || this.classic.qdisc(dev)) {
+      skb.wireLen = skb.len;
+      const verdict = this.tcRun(pkt, dev, 'egress');
+      switch (verdict) {
+        case TC_ACT_REDIRECT:
+          this.doRedirect(pkt);
+          return NET_XMIT_SUCCESS;
+        case TC_ACT_SHOT:
+          this.drop(pkt, 'tc_egress', dev.path);
+          return NET_XMIT_DROP;
+        case TC_ACT_STOLEN:
+        case TC_ACT_QUEUED:
+        case TC_ACT_TRAP:
+          this.hold(pkt, dev.path, `tc egress verdict ${verdict}`);
+          return NET_XMIT_SUCCESS;
+        case TC_ACT_CONSUMED:
+          return NET_XMIT_SUCCESS;
+      }
+    }
+    if (!dev.up) {
+      dev.stats.txDropped++;
+      this.drop(pkt, 'dev_down', dev.path, 'transmit on a device that is down');
+      return -ERRNO.ENETDOWN;
+    }
+    if (this.recursion > XMIT_RECURSION_LIMIT) {
+      this.drop(pkt, 'xmit_recursion', dev.path, 'dev_queue_xmit nested too deep');
+      return -ERRNO.ENETDOWN;
+    }
+    this.recursion++;
+    try {
+      this.capture.egress?.(dev, skb.buf.subarray(skb.data, skb.tail), pkt);
+      return this.hardXmit(pkt, dev);
+    } finally {
+      this.recursion--;
+    }
+  }
+
+  /** ndo_start_xmit of each device kind. */
+  private hardXmit(pkt: Packet, dev: NetDevice): number {
+    const skb = pkt.skb;
+    const len = skb.len;
+    switch (dev.kind) {
+      case 'wire':
+        dev.stats.txPackets++;
+        dev.stats.txBytes += len;
+        this.capture.wire?.(dev, skb.buf.subarray(skb.data, skb.tail), pkt);
+        this.end(pkt);
+        this.accounting.end({ id: pkt.id, origin: pkt.origin, outcome: 'wire', where: dev.path });
+        return NET_XMIT_SUCCESS;
+      case 'loopback':
+        dev.stats.txPackets++;
+        dev.stats.txBytes += len;
+        this.netifRx(pkt, dev);
+        return NET_XMIT_SUCCESS;
+      case 'veth': {
+        // veth_xmit -> veth_forward_skb -> __dev_forward_skb (MTU checked), then the peer's backlog.
+        const peer = dev.peer;
+        if (!peer || !peer.up) {
+          dev.stats.txDropped++;
+          this.drop(pkt, 'dev_down', dev.path, `veth peer ${peer ? peer.path : '(none)'} is down`);
+          return NET_XMIT_DROP;
+        }
+        if (len > peer.mtu + ETH_HLEN + VLAN_HLEN) {
+          dev.stats.txDropped++;
+          this.drop(pkt, 'pkt_too_big', dev.path, `${len} bytes > peer ${peer.path} MTU ${peer.mtu} + ${ETH_HLEN + VLAN_HLEN}`);
+          return NET_XMIT_DROP;
+        }
+        dev.stats.txPackets++;
+        dev.stats.txBytes += len;
+        scrub(skb, peer.ns !== dev.ns);
+        skb.priority = 0;
+        this.netifRx(pkt, peer);
+        return NET_XMIT_SUCCESS;
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ redirect
+
+  /** skb_do_redirect: reads and clears the request; returns 0, -EAGAIN (peer round) or an error. */
+  private doRedirect(pkt: Packet): number {
+    const skb = pkt.skb;
+    const req = skb.redirect;
+    const kind = req.kind;
+    const ifindex = req.ifindex;
+    const flags = req.flags;
+    const from = pkt.dev;
+    const dev = kind === 'none' ? undefined : from.ns.byIfindex.get(ifindex);
+    if (!dev) {
+      req.set('none', 0, 0);
+      this.drop(pkt, 'redirect_no_device', from.path, kind === 'none' ? 'TC_ACT_REDIRECT without a redirect target' : `no ifindex ${ifindex} in netns ${from.ns.name}`);
+      return -ERRNO.EINVAL;
+    }
+    if (kind === 'peer') {
+      req.set('none', 0, 0);
+      const peer = dev.kind === 'veth' ? dev.peer : null;
+      let why = '';
+      if (!skb.tcAtIngress) why = 'redirect_peer used at egress';
+      else if (!peer) why = `${dev.path} has no peer`;
+      else if (!peer.up) why = `peer ${peer.path} is down`;
+      else if (peer.ns === from.ns) why = `peer ${peer.path} is in the same netns`;
+      if (why || !peer) {
+        this.drop(pkt, 'redirect_peer_invalid', from.path, why);
+        return -ERRNO.EINVAL;
+      }
+      pkt.dev = peer;
+      peer.stats.rxPackets++;
+      peer.stats.rxBytes += skb.len;
+      scrub(skb, false);
+      return -ERRNO.EAGAIN;
+    }
+    if (kind === 'neigh') {
+      const nh = req.neigh.present ? { family: req.neigh.family, addr: req.neigh.addr.slice() } : null;
+      req.set('none', 0, 0);
+      return redirectNeigh(this, pkt, dev, nh);
+    }
+    req.set('none', 0, 0);
+    return this.redirectCommon(pkt, dev, flags);
+  }
+
+  /** __bpf_redirect_common: BPF_F_INGRESS -> dev_forward_skb_nomtu, else __bpf_tx_skb. */
+  private redirectCommon(pkt: Packet, dev: NetDevice, flags: number): number {
+    const skb = pkt.skb;
+    if (skb.macHeader >= skb.networkHeader || skb.len === 0) {
+      this.drop(pkt, 'redirect_no_mac', pkt.dev.path, 'no link-layer header (mac_header >= network_header)');
+      return -ERRNO.ERANGE;
+    }
+    if (flags & BPF_F_INGRESS) {
+      if (!dev.up) {
+        dev.stats.rxDropped++;
+        this.drop(pkt, 'dev_down', dev.path, 'ingress redirect into a device that is down');
+        return NET_RX_DROP;
+      }
+      scrub(skb, dev.ns !== pkt.dev.ns);
+      skb.priority = 0;
+      this.netifRx(pkt, dev);
+      return NET_RX_SUCCESS;
+    }
+    return this.txNested(pkt, dev);
+  }
+
+  /** __bpf_tx_skb / bpf_out_neigh_*: dev_queue_xmit one level deeper, refused past the limit. */
+  txNested(pkt: Packet, dev: NetDevice): number {
+    if (this.recursion > XMIT_RECURSION_LIMIT) {
+      this.drop(pkt, 'xmit_recursion', pkt.dev.path, `redirect to ${dev.path}: xmit recursion limit ${XMIT_RECURSION_LIMIT}`);
+      return -ERRNO.ENETDOWN;
+    }
+    const skb = pkt.skb;
+    if (skb.tstampType === SKB_CLOCK_REALTIME) skb.tstamp = 0n;
+    this.recursion++;
+    try {
+      return this.xmit(pkt, dev);
+    } finally {
+      this.recursion--;
+    }
+  }
+
+  private ethDev(dev: NetDevice): EthDevice {
+    let e = this.ethDevs.get(dev);
+    if (!e || e.ifindex !== dev.ifindex) {
+      e = { ifindex: dev.ifindex, mac: dev.mac, broadcast: dev.kind === 'loopback' ? ZERO_MAC : BROADCAST };
+      this.ethDevs.set(dev, e);
+    }
+    return e;
+  }
+}
+
+/** skb_scrub_packet: xnet (crossing namespaces) also clears the mark and the timestamp. */
+function scrub(skb: Skb, xnet: boolean): void {
+  skb.pktType = PACKET_HOST;
+  skb.ingressIfindex = 0;
+  skb.tunnel.clear();
+  if (!xnet) return;
+  skb.mark = 0;
+  if (skb.tstampType === SKB_CLOCK_REALTIME) skb.tstamp = 0n;
+}
+
+function stackHandles(proto: number): boolean {
+  return proto === 0x0800 || proto === 0x86dd || proto === 0x0806;
+}
