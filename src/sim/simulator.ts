@@ -17,6 +17,8 @@ import { Skb } from '../bpf/skb/skb.js';
 import { SkBuffContext } from '../bpf/context/sk-buff-ctx.js';
 import { type RunResult, Vm } from '../bpf/vm.js';
 import { bindSkb } from '../bpf/context/bind.js';
+import { EventStream } from '../bpf/trace/event-stream.js';
+import { PacketTracer, type TracerOptions } from '../bpf/trace/tracer.js';
 import { SimClock } from './clock.js';
 import { Prng } from './prng.js';
 import { Program } from './program.js';
@@ -51,6 +53,10 @@ export class Simulator {
   readonly progs = new Map<number, Program>();
   /** trace_pipe lines written by bpf_trace_printk. */
   readonly tracePipe: string[] = [];
+  /** perf_event_output and ring buffer records, as a user-space reader would see them. */
+  readonly events = new EventStream();
+  /** The per-packet trace, when enabled (enableTrace); null costs nothing per run. */
+  tracer: PacketTracer | null = null;
   /** The helper environment every run sees through vm.env (fields updated per run). */
   readonly env: HelperEnv;
   /** The __sk_buff handler runs use (one per simulator: runs never nest). */
@@ -78,6 +84,7 @@ export class Simulator {
       progName: '',
       maps: this.maps,
       progs: this.progs,
+      events: this.events,
     };
     this.vm.env = this.env;
   }
@@ -101,17 +108,29 @@ export class Simulator {
    * Runs `prog` on `skb` as a tc hook does: fresh data/data_end (bpf_compute_data_pointers),
    * r1 = the __sk_buff. Faults come back in the result, never as exceptions.
    */
-  runOnSkb(prog: Program, skb: Skb): RunResult {
+  runOnSkb(prog: Program, skb: Skb, hook = 'test_run'): RunResult {
     this.ctx.tstampTypeAccess = prog.readsTstampType;
     bindSkb(this.ctx, skb);
     const env = this.env;
     env.skb = skb;
     env.progName = prog.name;
     this.vm.packetDataOffset = skb.data;
+    const tracer = this.tracer;
+    if (tracer !== null) tracer.beginRun(prog, hook);
     const res = this.vm.run(prog);
+    if (tracer !== null) tracer.endRun(res);
     prog.runCount++;
     prog.insnTotal += res.insnCount;
     return res;
+  }
+
+  /** Records every later program run (helper calls, tail calls, map writes) in `tracer.runs`. */
+  enableTrace(opts: TracerOptions = {}): PacketTracer {
+    if (this.tracer === null) {
+      this.tracer = new PacketTracer(opts);
+      this.tracer.attach(this.vm);
+    }
+    return this.tracer;
   }
 
   /** End of a run's RCU read section: storage programs freed may be reused from now on. */

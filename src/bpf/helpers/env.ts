@@ -4,6 +4,7 @@ import type { SimClock } from '../../sim/clock.js';
 import type { Prng } from '../../sim/prng.js';
 import type { BpfMap } from '../maps/map.js';
 import type { Skb } from '../skb/skb.js';
+import type { EventStream } from '../trace/event-stream.js';
 import type { Executable } from '../vm.js';
 
 /** A live program as helpers see it (tail calls, traces). */
@@ -32,6 +33,17 @@ export interface HelperEnv {
   readonly maps: ReadonlyMap<number, BpfMap>;
   /** Live programs by id (prog arrays hold ids). */
   readonly progs: ReadonlyMap<number, HelperProg>;
+  /**
+   * Whether `ifindex` names a device in the skb's namespace (dev_get_by_index), for
+   * clone_redirect's check. Absent: only loopback (1) and the skb's own device exist.
+   */
+  devExists?: (ifindex: number) => boolean;
+  /** net->net_cookie of the namespace the run is in (get_netns_cookie); absent: 1 (init_net). */
+  netnsCookie?: bigint;
+  /** Where perf_event_output and ring buffer records go (the user-space reader). */
+  readonly events?: EventStream;
+  /** The next socket cookie to hand out (the kernel's sock_gen_cookie counter); absent: 1. */
+  nextSocketCookie?: bigint;
 }
 
 export function envOf(vm: { env: unknown }): HelperEnv {

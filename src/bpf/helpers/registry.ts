@@ -45,6 +45,8 @@ export function helperTable(): (HelperFn | undefined)[] {
           fn(vm);
           const skb = (vm.env as HelperEnv).skb;
           vm.memory.replacePacket(skb.region, name);
+          // legacy LD_ABS/LD_IND read relative to skb->data, which the helper may have moved
+          vm.packetDataOffset = skb.data;
         }
       : fn;
   }

@@ -3,5 +3,8 @@ import { batchCommand } from './batch.js';
 import type { Command } from './command.js';
 import { conformancePluginCommand } from './conformance-plugin.js';
 import { mapCommand, progCommand } from './prog.js';
+import { netCommand } from './net.js';
+import { replayCommand } from './replay.js';
+import { runCommand } from './run.js';
 
-export const commands: Command[] = [progCommand, mapCommand, batchCommand, conformancePluginCommand];
+export const commands: Command[] = [progCommand, mapCommand, batchCommand, conformancePluginCommand, runCommand, replayCommand, netCommand];

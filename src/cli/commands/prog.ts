@@ -3,6 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { disassemble } from '../../bpf/asm/index.js';
 import { formatDump, loadMap } from '../../bpf/maps/dump.js';
+import { eventToJson, formatEvent, formatTrace } from '../../bpf/trace/index.js';
 import { SimError } from '../../errors.js';
 import { testRun } from '../../sim/test-run.js';
 import { loadForCli, mapFileArgs, readInput } from '../load.js';
@@ -20,6 +21,7 @@ export interface ProgRunArgs {
   mapIn?: string[];
   mapOut?: string[];
   json: boolean;
+  trace: boolean;
   cpus: number;
   seed: number;
 }
@@ -39,6 +41,7 @@ export function progRun(a: ProgRunArgs): { out: string; err: string; code: numbe
     loadMap(obj.map(map), json, file);
   }
   const outputs = mapFileArgs(a.mapOut, '--map-out').map((o) => ({ ...o, m: obj.map(o.map) }));
+  const tracer = a.trace ? sim.enableTrace() : null;
   const res = testRun(sim, prog, {
     dataIn: readInput(a.dataIn, '--data-in'),
     ctxIn: a.ctxIn ? readInput(a.ctxIn, '--ctx-in') : null,
@@ -49,9 +52,23 @@ export function progRun(a: ProgRunArgs): { out: string; err: string; code: numbe
   if (a.ctxOut) writeFileSync(a.ctxOut, res.ctxOut);
   for (const o of outputs) writeFileSync(o.file, formatDump(o.m));
   const err = res.fault ? `tcxsim: ${prog.name} faulted: ${res.fault.describe()}\n` : '';
-  const out = a.json
-    ? `${JSON.stringify({ retval: res.retval, duration: res.duration, ...(res.fault ? { fault: res.fault.describe() } : {}) })}\n`
-    : `Return value: ${res.retval}, duration${a.repeat > 1 ? ' (average)' : ''}: ${res.duration}ns\n`;
+  const events = sim.events.records;
+  let out: string;
+  if (a.json) {
+    out = `${JSON.stringify({
+      retval: res.retval,
+      duration: res.duration,
+      ...(res.fault ? { fault: res.fault.describe() } : {}),
+      ...(tracer ? { trace: tracer.runs, trace_pipe: sim.tracePipe, events: events.map(eventToJson) } : {}),
+    })}\n`;
+  } else {
+    out = `Return value: ${res.retval}, duration${a.repeat > 1 ? ' (average)' : ''}: ${res.duration}ns\n`;
+    if (tracer) {
+      out += formatTrace(tracer.runs);
+      for (const line of sim.tracePipe) out += `${line}\n`;
+      for (const e of events) out += `${formatEvent(e)}\n`;
+    }
+  }
   return { out, err, code: res.fault ? 1 : 0 };
 }
 
@@ -71,7 +88,8 @@ const runCommand: Command = {
       .option('map-out', { type: 'string', array: true, describe: '<map>=<file.json>: write a map after the run' })
       .option('cpus', { type: 'number', default: 1, describe: 'simulated CPUs (per-CPU map sizes)' })
       .option('seed', { type: 'number', default: 1, describe: 'seed of bpf_get_prandom_u32' })
-      .option('json', { type: 'boolean', default: false, describe: 'print {"retval":R,"duration":D}' }),
+      .option('json', { type: 'boolean', default: false, describe: 'print {"retval":R,"duration":D}' })
+      .option('trace', { type: 'boolean', default: false, describe: 'print every program run: helper calls, tail calls, map writes, trace_pipe, events' }),
   handler: (args) => {
     const r = progRun(args as unknown as ProgRunArgs);
     process.stdout.write(r.out);
