@@ -40,10 +40,23 @@ export interface HelperEnv {
   devExists?: (ifindex: number) => boolean;
   /** net->net_cookie of the namespace the run is in (get_netns_cookie); absent: 1 (init_net). */
   netnsCookie?: bigint;
+  /**
+   * The network the running packet is in (the datapath sets it per hook run). Absent under
+   * BPF_PROG_TEST_RUN: the skb sits on loopback in a namespace with no routes.
+   */
+  net?: HelperNet;
   /** Where perf_event_output and ring buffer records go (the user-space reader). */
   readonly events?: EventStream;
   /** The next socket cookie to hand out (the kernel's sock_gen_cookie counter); absent: 1. */
   nextSocketCookie?: bigint;
+}
+
+/** What net-aware helpers (fib_lookup, check_mtu) ask of the packet's namespace. */
+export interface HelperNet {
+  /** MTU of the device with `ifindex` in the skb's namespace (0 = the skb's own device), or undefined. */
+  deviceMtu(ifindex: number): number | undefined;
+  /** bpf_skb_fib_lookup on the skb's namespace; `params` is the program's struct, read and written in place. */
+  fibLookup(params: Uint8Array, plen: number, flags: number, skb: Skb): number;
 }
 
 export function envOf(vm: { env: unknown }): HelperEnv {

@@ -10,6 +10,7 @@ import './hash.js';
 import './redirect.js';
 import './tunnel.js';
 import './socket-info.js';
+import './net.js';
 import './maps.js';
 import './tail-call.js';
 import './callbacks.js';
