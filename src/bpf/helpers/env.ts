@@ -57,6 +57,8 @@ export interface HelperNet {
   deviceMtu(ifindex: number): number | undefined;
   /** bpf_skb_fib_lookup on the skb's namespace; `params` is the program's struct, read and written in place. */
   fibLookup(params: Uint8Array, plen: number, flags: number, skb: Skb): number;
+  /** net->net_cookie of the skb's namespace. */
+  netnsCookie(): bigint;
 }
 
 export function envOf(vm: { env: unknown }): HelperEnv {

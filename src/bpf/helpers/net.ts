@@ -29,6 +29,7 @@ function netOf(env: { net?: HelperNet }): HelperNet {
     testRunNet = {
       deviceMtu: (ifindex) => (ifindex === 0 || ifindex === 1 ? LOOPBACK_MTU : undefined),
       fibLookup: (p, plen, flags, skb) => bpfSkbFibLookup(ns, p, plen, flags, skb),
+      netnsCookie: () => 1n,
     };
   }
   return testRunNet;

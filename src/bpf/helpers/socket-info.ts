@@ -83,6 +83,6 @@ defineHelper({
   fn: (vm) => {
     // a NULL ctx, or an skb without a socket, reports init_net whatever namespace the skb is in
     const isNull = vm.regs[2] === 0 && vm.regs[3] === 0;
-    retU64(vm, isNull || sockOf(vm) === null ? INIT_NET_COOKIE : (envOf(vm).netnsCookie ?? INIT_NET_COOKIE));
+    retU64(vm, isNull || sockOf(vm) === null ? INIT_NET_COOKIE : (envOf(vm).net?.netnsCookie() ?? envOf(vm).netnsCookie ?? INIT_NET_COOKIE));
   },
 });

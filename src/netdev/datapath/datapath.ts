@@ -150,6 +150,11 @@ export class Datapath implements StackHost {
    * bpf_clone_redirect, immediately (the helper layer calls this during the run): clones the
    * running packet and redirects the clone. Returns what the helper returns.
    */
+  /** The packet whose hook programs are running (helpers ask for its device and namespace). */
+  get currentPacket(): Packet | null {
+    return this.current;
+  }
+
   cloneRedirect(ifindex: number, flags: number): number {
     const pkt = this.current;
     if (!pkt) return -ERRNO.EINVAL;
