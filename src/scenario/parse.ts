@@ -18,7 +18,19 @@ export function formatDiagnostic(d: Diagnostic): string {
   return `${d.file}:${d.line}:${d.column}: ${d.path ? `${d.path}: ` : ''}${d.message}`;
 }
 
+/** A parsed scenario and where each of its parts is in the file (for run-time messages). */
+export interface ScenarioSource {
+  readonly scenario: Scenario;
+  readonly file: string;
+  /** `file:line:col` of the node at `path` (the deepest part of it that exists). */
+  where(path: readonly (string | number)[]): string;
+}
+
 export function parseScenarioText(text: string, file: string): Scenario {
+  return parseScenarioSource(text, file).scenario;
+}
+
+export function parseScenarioSource(text: string, file: string): ScenarioSource {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   const diags: Diagnostic[] = [];
@@ -31,20 +43,32 @@ export function parseScenarioText(text: string, file: string): Scenario {
     if (!result.success) {
       for (const issue of result.error.issues) diags.push(locate(issue, doc.contents, lc, file));
     } else {
-      return result.data;
+      const contents = doc.contents;
+      return {
+        scenario: result.data,
+        file,
+        where: (path) => {
+          const d = locate({ code: 'custom', path: [...path], message: '', input: undefined } as z.core.$ZodIssue, contents, lc, file);
+          return `${file}:${d.line}:${d.column}`;
+        },
+      };
     }
   }
   throw new SimError('EFORMAT', diags.map(formatDiagnostic).join('\n'));
 }
 
 export function parseScenarioFile(path: string): Scenario {
+  return readScenarioFile(path).scenario;
+}
+
+export function readScenarioFile(path: string): ScenarioSource {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
     throw new SimError('ENOENT', `${path}: cannot read scenario file (${(e as Error).message})`);
   }
-  return parseScenarioText(text, path);
+  return parseScenarioSource(text, path);
 }
 
 function locate(issue: z.core.$ZodIssue, root: unknown, lc: LineCounter, file: string): Diagnostic {

@@ -122,8 +122,12 @@ const packet = z.strictObject({
 });
 
 const traffic = z.union([
-  /** packets from a capture arrive on a wire port */
-  z.strictObject({ port: devPath, pcap: z.string() }),
+  /**
+   * packets from a capture arrive on a wire port; `generate` names a committed script (relative
+   * to the scenario, exporting `generate(pcapPath)`) that writes the capture when it is missing
+   * or older than the script, so large captures stay out of the repository
+   */
+  z.strictObject({ port: devPath, pcap: z.string(), generate: z.string().optional() }),
   /** packets described inline arrive on a port (ingress), or are sent by the namespace from a device (egress) */
   z.strictObject({ port: devPath, packets: z.array(packet) }),
   z.strictObject({ send: devPath, packets: z.array(packet) }),
@@ -170,7 +174,7 @@ export const scenarioSchema = z.strictObject({
   steps: z.array(step).optional(),
   traffic: z.array(traffic).optional(),
   /** devices whose rx/tx are written as pcap files (default: every device except lo) */
-  captures: z.union([z.literal('all'), z.array(devPath)]).optional(),
+  captures: z.union([z.literal('all'), z.literal('none'), z.array(devPath)]).optional(),
   expect: z.array(expectation).optional(),
 });
 
@@ -180,3 +184,7 @@ export type ScenarioPacket = z.infer<typeof packet>;
 export type ScenarioTraffic = z.infer<typeof traffic>;
 export type ScenarioExpectation = z.infer<typeof expectation>;
 export type ScenarioAnchor = z.infer<typeof anchor>;
+export type ScenarioDevice = z.infer<typeof device>;
+export type ScenarioNamespace = z.infer<typeof namespace>;
+export type ScenarioMapInit = z.infer<typeof mapInit>;
+export type ScenarioProgram = z.infer<typeof program>;

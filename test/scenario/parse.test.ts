@@ -62,3 +62,13 @@ describe('scenario parser', () => {
     expect(() => parseScenarioText('seed: 1\nseed: 2\n', 'd.yaml')).toThrow(/d\.yaml:2:1: .*[Mm]ap keys must be unique/);
   });
 });
+
+describe('scenario positions', () => {
+  it('where() gives file:line:col of any part of a parsed scenario', async () => {
+    const { parseScenarioSource } = await import('../../src/scenario/parse.js');
+    const src = parseScenarioSource(ok, 'ok.yaml');
+    expect(src.where(['steps', 1])).toBe('ok.yaml:19:5');
+    expect(src.where(['programs', 'drop'])).toBe('ok.yaml:16:9');
+    expect(src.where(['traffic', 0, 'packets', 0])).toMatch(/^ok\.yaml:22:\d+$/);
+  });
+});

@@ -5,7 +5,7 @@
 import { runScenarioFile } from '../../scenario/runner.js';
 import { reportJson } from '../../scenario/report.js';
 import { progress } from '../report/progress.js';
-import { failureLines, formatSummary } from '../report/summary.js';
+import { displayPath, failureLines, formatSummary } from '../report/summary.js';
 import type { Command } from './command.js';
 
 export interface RunArgs {
@@ -19,7 +19,7 @@ export async function runCommandImpl(a: RunArgs): Promise<{ out: string; err: st
   const bar = progress();
   const r = await runScenarioFile(a.scenario, { outDir: a.out, keepFates: a.trace, onProgress: (p, b) => bar.update(p, b) });
   bar.done();
-  let err = `tcxsim: ran ${a.scenario} (${r.report.scenario})${r.outDir ? ` → ${r.outDir}/` : ''}\n`;
+  let err = `tcxsim: ran ${a.scenario} (${r.report.scenario})${r.outDir ? ` → ${displayPath(r.outDir)}/` : ''}\n`;
   let out = '';
   if (a.trace) {
     for (const f of r.machine.datapath.accounting.fates) {

@@ -4,15 +4,23 @@
 //   Actual: 5 packets (420 bytes) sent in 0.000812 seconds
 //   Rated: 517241.4 Bps, 4.13 Mbps, 6157.63 pps
 import type { ScenarioReport } from '../../scenario/report.js';
+import { isAbsolute, relative } from 'node:path';
 import { table } from './table.js';
+
+/** A path relative to the current directory when it is under it (what users typed). */
+export function displayPath(p: string): string {
+  const rel = relative(process.cwd(), p);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : p;
+}
 
 export function formatSummary(r: ScenarioReport, opts: { wallMs: number; outDir: string | null }): string {
   const out: string[] = [];
   if (r.steps.length) {
     out.push('Steps:');
+    const w = Math.max(...r.steps.map((s) => s.what.length));
     for (const s of r.steps) {
       const mark = s.ok ? (s.expect === 'ok' ? 'ok' : `${s.result} (expected)`) : `${s.result}, expected ${s.expect}  ✗`;
-      out.push(`  ${String(s.index + 1).padStart(2)}. ${s.what.padEnd(56)} ${mark}`);
+      out.push(`  ${String(s.index + 1).padStart(2)}. ${s.what.padEnd(w)}  ${mark}`);
     }
   }
   if (r.attachments.length) {
@@ -50,7 +58,7 @@ export function formatSummary(r: ScenarioReport, opts: { wallMs: number; outDir:
   }
   if (r.trace_pipe.length) out.push(`trace_pipe: ${r.trace_pipe.length} lines (--trace prints them)`);
   if (opts.outDir) {
-    out.push(`Output: ${opts.outDir}/`);
+    out.push(`Output: ${displayPath(opts.outDir)}/`);
     for (const c of r.captures) if (c.file && c.packets > 0) out.push(`  ${c.file}: ${c.packets} packets`);
     out.push(`  report.json`);
   }

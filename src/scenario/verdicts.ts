@@ -1,0 +1,94 @@
+// verdicts.ts: counts what each attached program returned, per program, without touching the
+// datapath: the chains the datapath runs are wrapped once per (program, hook) at load/attach
+// time, and the wrapper adds one to an Int32 slot per run. Names are the tc action names
+// (TC_ACT_OK → "ok"; TCX_NEXT/TC_ACT_UNSPEC → "unspec"); a fault counts as "fault".
+import { BpfFault } from '../bpf/fault.js';
+import type { Skb } from '../bpf/skb/skb.js';
+import type { NetDevice } from '../netdev/device.js';
+import type { Hook, HookProgram, TcxChains } from '../netdev/datapath/hooks.js';
+
+/** Index = r0 + 1 for -1..8; 10 = any other value; 11 = fault. */
+const NAMES = ['unspec', 'ok', 'reclassify', 'shot', 'pipe', 'stolen', 'queued', 'repeat', 'redirect', 'trap', 'other', 'fault'] as const;
+const OTHER = 10;
+const FAULT = 11;
+
+/** Aliases accepted in expectations (tcx names, kernel macro names). */
+export function canonicalVerdict(name: string): string | undefined {
+  const n = name.toLowerCase().replace(/^(tc_act_|tcx_)/, '');
+  const alias: Record<string, string> = { next: 'unspec', pass: 'ok', drop: 'shot', '-1': 'unspec', '0': 'ok', '2': 'shot', '7': 'redirect' };
+  const c = alias[n] ?? n;
+  return (NAMES as readonly string[]).includes(c) ? c : undefined;
+}
+
+export class VerdictCounter {
+  /** program id → counts by NAMES index */
+  readonly counts = new Map<number, Int32Array>();
+
+  slot(progId: number): Int32Array {
+    let c = this.counts.get(progId);
+    if (!c) this.counts.set(progId, (c = new Int32Array(NAMES.length)));
+    return c;
+  }
+
+  /** A HookProgram that counts the verdicts of `inner`. */
+  wrap(inner: HookProgram): HookProgram {
+    const c = this.slot(inner.id);
+    return {
+      id: inner.id,
+      name: inner.name,
+      run(skb: Skb): number | BpfFault {
+        let r: number | BpfFault;
+        try {
+          r = inner.run(skb);
+        } catch (e) {
+          if (e instanceof BpfFault) c[FAULT]++;
+          throw e;
+        }
+        if (r instanceof BpfFault) c[FAULT]++;
+        else {
+          const v = r | 0;
+          c[v >= -1 && v <= 8 ? v + 1 : OTHER]++;
+        }
+        return r;
+      },
+    };
+  }
+
+  /** Non-zero counts of one program, by name. */
+  of(progId: number): Record<string, number> {
+    const out: Record<string, number> = {};
+    const c = this.counts.get(progId);
+    if (c) for (let i = 0; i < NAMES.length; i++) if (c[i]) out[NAMES[i]] = c[i];
+    return out;
+  }
+}
+
+/** TcxChains that hands the datapath counting wrappers of another TcxChains' programs. */
+export class CountingChains implements TcxChains {
+  private readonly wrapped = new Map<HookProgram, HookProgram>();
+  private readonly last = new Map<NetDevice, { ingress: [readonly HookProgram[], HookProgram[]] | null; egress: [readonly HookProgram[], HookProgram[]] | null }>();
+
+  constructor(
+    private readonly inner: TcxChains,
+    readonly counter: VerdictCounter,
+  ) {}
+
+  programs(dev: NetDevice, hook: Hook): readonly HookProgram[] {
+    const chain = this.inner.programs(dev, hook);
+    if (chain.length === 0) return chain;
+    let l = this.last.get(dev);
+    if (!l) this.last.set(dev, (l = { ingress: null, egress: null }));
+    const memo = l[hook];
+    // The inner chains are cached arrays until the next control-plane change: same array, same wrappers.
+    if (memo && memo[0] === chain) return memo[1];
+    const out = chain.map((p) => this.wrapOnce(p));
+    l[hook] = [chain, out];
+    return out;
+  }
+
+  wrapOnce(p: HookProgram): HookProgram {
+    let w = this.wrapped.get(p);
+    if (!w) this.wrapped.set(p, (w = this.counter.wrap(p)));
+    return w;
+  }
+}
