@@ -1,6 +1,10 @@
 // addr.ts: IPv4/IPv6 addresses, prefixes and MAC addresses as bytes, parsed and printed the way
-// iproute2 does. Addresses are Uint8Arrays in network order (4 or 16 bytes).
+// iproute2 does. Addresses are Uint8Arrays in network order (4 or 16 bytes). The text itself is
+// read and written by packet/addr.ts; this file adds prefixes and the `where` in errors.
 import { SimError } from '../errors.js';
+import { formatIpv4, formatIpv6, formatMac, tryParseIpv4Address, tryParseIpv6Address, tryParseMacAddress } from '../packet/addr.js';
+
+export { formatMac };
 
 export type Family = 4 | 6;
 
@@ -10,49 +14,8 @@ export interface Prefix {
   readonly len: number;
 }
 
-export function parseIpv4(s: string): Uint8Array | undefined {
-  const parts = s.split('.');
-  if (parts.length !== 4) return undefined;
-  const out = new Uint8Array(4);
-  for (let i = 0; i < 4; i++) {
-    if (!/^\d{1,3}$/.test(parts[i])) return undefined;
-    const v = Number(parts[i]);
-    if (v > 255) return undefined;
-    out[i] = v;
-  }
-  return out;
-}
-
-export function parseIpv6(s: string): Uint8Array | undefined {
-  let head = s;
-  let tail4: Uint8Array | undefined;
-  const lastColon = s.lastIndexOf(':');
-  if (s.includes('.') && lastColon >= 0) {
-    tail4 = parseIpv4(s.slice(lastColon + 1));
-    if (!tail4) return undefined;
-    head = s.slice(0, lastColon + 1) + '0:0';
-  }
-  const dbl = head.split('::');
-  if (dbl.length > 2) return undefined;
-  const groups = (x: string): string[] => (x === '' ? [] : x.split(':'));
-  const left = groups(dbl[0]);
-  const right = dbl.length === 2 ? groups(dbl[1]) : [];
-  const fill = 8 - left.length - right.length;
-  if (dbl.length === 1 ? left.length !== 8 : fill < 1) return undefined;
-  const all = [...left, ...new Array<string>(dbl.length === 2 ? fill : 0).fill('0'), ...right];
-  const out = new Uint8Array(16);
-  for (let i = 0; i < 8; i++) {
-    if (!/^[0-9a-fA-F]{1,4}$/.test(all[i])) return undefined;
-    const v = parseInt(all[i], 16);
-    out[2 * i] = v >> 8;
-    out[2 * i + 1] = v & 0xff;
-  }
-  if (tail4) out.set(tail4, 12);
-  return out;
-}
-
 export function parseIp(s: string, where = 'address'): Uint8Array {
-  const a = s.includes(':') ? parseIpv6(s) : parseIpv4(s);
+  const a = s.includes(':') ? tryParseIpv6Address(s) : tryParseIpv4Address(s);
   if (!a) throw new SimError('EINVAL', `${where}: "${s}" is not an IPv4 or IPv6 address`);
   return a;
 }
@@ -75,29 +38,9 @@ export function parsePrefix(s: string, where = 'prefix'): Prefix {
   return { family: familyOf(addr), addr, len };
 }
 
+/** iproute2-style text; IPv4-mapped IPv6 addresses stay in hex groups (`::ffff:a00:1`). */
 export function formatIp(addr: Uint8Array): string {
-  if (addr.length === 4) return Array.from(addr).join('.');
-  const g: number[] = [];
-  for (let i = 0; i < 16; i += 2) g.push((addr[i] << 8) | addr[i + 1]);
-  // RFC 5952: compress the longest run (≥ 2) of zero groups, the first one on ties.
-  let best = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    if (g[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && g[j] === 0) j++;
-    if (j - i > bestLen) {
-      best = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = g.map((x) => x.toString(16));
-  if (best < 0) return hex.join(':');
-  return `${hex.slice(0, best).join(':')}::${hex.slice(best + bestLen).join(':')}`;
+  return addr.length === 4 ? formatIpv4(addr) : formatIpv6(addr, 0, false);
 }
 
 export function formatPrefix(p: Prefix): string {
@@ -115,15 +58,9 @@ export function prefixMatch(a: Uint8Array, b: Uint8Array, len: number): boolean 
 }
 
 export function parseMac(s: string, where = 'mac'): Uint8Array {
-  const parts = s.split(':');
-  if (parts.length !== 6 || parts.some((p) => !/^[0-9a-fA-F]{1,2}$/.test(p))) {
-    throw new SimError('EINVAL', `${where}: "${s}" is not a MAC address`);
-  }
-  return Uint8Array.from(parts.map((p) => parseInt(p, 16)));
-}
-
-export function formatMac(mac: Uint8Array): string {
-  return Array.from(mac.subarray(0, 6), (b) => b.toString(16).padStart(2, '0')).join(':');
+  const mac = tryParseMacAddress(s, ':');
+  if (!mac) throw new SimError('EINVAL', `${where}: "${s}" is not a MAC address`);
+  return mac;
 }
 
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {

@@ -1,5 +1,6 @@
 // icmp.ts: ICMP for IPv4 (RFC 792): type, code, checksum and the 4-byte rest of header,
-// read as identifier + sequence for echo request/reply.
+// read as identifier + sequence for echo request/reply. ICMPv6 (RFC 4443 2.1) has the same
+// 8 bytes; icmpv6.ts reads and writes them with readIcmpHeader / writeIcmp.
 import { get16, get32, put16, put32 } from './bytes.js';
 import { ICMP_HLEN } from './constants.js';
 import { truncated, type Truncated } from './result.js';
@@ -18,9 +19,14 @@ export interface IcmpHeader {
 }
 
 export function parseIcmp(b: Uint8Array, off = 0, end = b.length): IcmpHeader | Truncated {
-  if (end - off < ICMP_HLEN) return truncated('icmp', off, ICMP_HLEN, end - off);
+  return readIcmpHeader('icmp', b, off, end);
+}
+
+/** The 8-byte header ICMP and ICMPv6 share, as a header of `kind`. */
+export function readIcmpHeader<K extends string>(kind: K, b: Uint8Array, off: number, end: number): (Omit<IcmpHeader, 'kind'> & { kind: K }) | Truncated {
+  if (end - off < ICMP_HLEN) return truncated(kind, off, ICMP_HLEN, end - off);
   return {
-    kind: 'icmp',
+    kind,
     offset: off,
     type: b[off]!,
     code: b[off + 1]!,
@@ -42,6 +48,7 @@ export interface IcmpFields {
   checksum?: number;
 }
 
+/** Writes the 8-byte header (ICMPv4 or ICMPv6); returns its length. */
 export function writeIcmp(b: Uint8Array, off: number, f: IcmpFields): number {
   b[off] = f.type;
   b[off + 1] = f.code ?? 0;

@@ -3,7 +3,6 @@
 //
 //   const w = PcapWriter.create('out.pcap', { nanosecond: true });
 //   w.write(frame, 1_700_000_000_123_456_789n); w.close();
-import { SimError } from '../errors.js';
 import {
   MAXIMUM_SNAPLEN,
   NSEC_TCPDUMP_MAGIC,
@@ -13,10 +12,10 @@ import {
   PCAP_VERSION_MINOR,
   TCPDUMP_MAGIC,
 } from './format.js';
-import { openForWrite, removeQuietly } from './file-out.js';
+import { CaptureOut, sinkFor } from './file-out.js';
 import { LINKTYPE_ETHERNET } from './linktype.js';
 import type { CaptureRecord } from './record.js';
-import { ByteSink } from './sink.js';
+import type { ByteSink } from './sink.js';
 
 export interface PcapWriterOptions {
   /** LINKTYPE_* of every record (default Ethernet). */
@@ -29,19 +28,13 @@ export interface PcapWriterOptions {
   bigEndian?: boolean;
 }
 
-export class PcapWriter {
-  /** Records written. */
-  count = 0;
+export class PcapWriter extends CaptureOut {
   readonly snaplen: number;
   private readonly le: boolean;
   private readonly nano: boolean;
-  private closed = false;
 
-  private constructor(
-    private readonly sink: ByteSink,
-    readonly path: string | null,
-    opts: PcapWriterOptions,
-  ) {
+  private constructor(sink: ByteSink, path: string | null, opts: PcapWriterOptions) {
+    super(sink, path);
     this.le = !(opts.bigEndian ?? false);
     this.nano = opts.nanosecond ?? false;
     this.snaplen = opts.snaplen ?? MAXIMUM_SNAPLEN;
@@ -59,11 +52,11 @@ export class PcapWriter {
   }
 
   static create(path: string, opts: PcapWriterOptions = {}): PcapWriter {
-    return new PcapWriter(new ByteSink(openForWrite(path)), path, opts);
+    return new PcapWriter(sinkFor(path), path, opts);
   }
 
   static memory(opts: PcapWriterOptions = {}): PcapWriter {
-    return new PcapWriter(new ByteSink(null), null, opts);
+    return new PcapWriter(sinkFor(null), null, opts);
   }
 
   /** Appends one packet captured at `ts` nanoseconds since the epoch. */
@@ -74,7 +67,7 @@ export class PcapWriter {
 
   /** Appends one packet at `sec` seconds + `nsec` nanoseconds (no BigInt on the way). */
   writeParts(data: Uint8Array, sec: number, nsec: number, origLen = data.length): void {
-    if (this.closed) throw new SimError('EBADF', `${this.path ?? '<memory>'}: write after close`);
+    if (this.closed) throw this.writeAfterClose();
     const caplen = Math.min(data.length, this.snaplen);
     const sink = this.sink;
     sink.reserve(PCAP_RECORD_HEADER_LEN + caplen);
@@ -93,27 +86,5 @@ export class PcapWriter {
   /** Appends a record as read from a capture (its timestamp, bytes and original length). */
   writeRecord(rec: CaptureRecord): void {
     this.writeParts(rec.data, rec.tsSec, rec.tsNsec, rec.origLen);
-  }
-
-  /** Bytes written so far, header included. */
-  get length(): number {
-    return this.sink.length;
-  }
-
-  /** The whole file (memory writers only). */
-  bytes(): Uint8Array {
-    return this.sink.bytes();
-  }
-
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.sink.close();
-  }
-
-  /** Closes and deletes the file: for runs that failed part way. */
-  abort(): void {
-    this.close();
-    if (this.path !== null) removeQuietly(this.path);
   }
 }

@@ -13,9 +13,9 @@ import {
   OPT_ENDOFOPT,
   SHB_USERAPPL,
 } from './format.js';
-import { openForWrite, removeQuietly } from './file-out.js';
+import { CaptureOut, sinkFor } from './file-out.js';
 import { LINKTYPE_ETHERNET } from './linktype.js';
-import { ByteSink } from './sink.js';
+import type { ByteSink } from './sink.js';
 import { nsToTicks } from './timestamp.js';
 
 export interface PcapngSectionOptions {
@@ -35,26 +35,21 @@ export interface PcapngInterfaceOptions {
 
 const TEXT = new TextEncoder();
 
-export class PcapngWriter {
-  count = 0;
+export class PcapngWriter extends CaptureOut {
   private le = true;
   private interfaces: { snaplen: number; units: bigint }[] = [];
-  private closed = false;
 
-  private constructor(
-    private readonly sink: ByteSink,
-    readonly path: string | null,
-    opts: PcapngSectionOptions,
-  ) {
+  private constructor(sink: ByteSink, path: string | null, opts: PcapngSectionOptions) {
+    super(sink, path);
     this.newSection(opts);
   }
 
   static create(path: string, opts: PcapngSectionOptions = {}): PcapngWriter {
-    return new PcapngWriter(new ByteSink(openForWrite(path)), path, opts);
+    return new PcapngWriter(sinkFor(path), path, opts);
   }
 
   static memory(opts: PcapngSectionOptions = {}): PcapngWriter {
-    return new PcapngWriter(new ByteSink(null), null, opts);
+    return new PcapngWriter(sinkFor(null), null, opts);
   }
 
   /** Starts a new section; interfaces must be added again. */
@@ -130,32 +125,9 @@ export class PcapngWriter {
     this.end(8 + pad4(body.length) + 4);
   }
 
-  get length(): number {
-    return this.sink.length;
-  }
-
-  bytes(): Uint8Array {
-    return this.sink.bytes();
-  }
-
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.sink.close();
-  }
-
-  abort(): void {
-    this.close();
-    if (this.path !== null) removeQuietly(this.path);
-  }
-
-  private where(): string {
-    return this.path ?? '<memory>';
-  }
-
   /** Reserves a block of `bodyLen` body bytes, zeroed, with its type written. */
   private begin(type: number, bodyLen: number): ByteSink {
-    if (this.closed) throw new SimError('EBADF', `${this.where()}: write after close`);
+    if (this.closed) throw this.writeAfterClose();
     const total = 12 + bodyLen;
     const sink = this.sink;
     sink.reserve(total);

@@ -5,6 +5,7 @@ import { Accounting } from '../netdev/accounting.js';
 import { Datapath } from '../netdev/datapath/datapath.js';
 import type { NetDevice } from '../netdev/device.js';
 import type { World } from '../netdev/world.js';
+import { connectDatapath } from '../sim/datapath-net.js';
 import { BpfHookProgram, TcxBridge } from '../sim/tcx-bridge.js';
 import type { Program } from '../sim/program.js';
 import { Simulator, type SimulatorOptions } from '../sim/simulator.js';
@@ -41,6 +42,7 @@ export class Machine {
     });
     this.chains = new CountingChains(this.bridge, this.verdicts);
     this.datapath = new Datapath(world, { tcx: opts.wrapChains ? opts.wrapChains(this.chains) : this.chains, classic: this.classic, accounting: new Accounting(opts.keepFates ?? false) });
+    connectDatapath(this.sim, this.datapath);
     for (const ns of world.namespaces.values()) for (const dev of ns.devices.values()) this.bridge.device(dev);
   }
 

@@ -29,6 +29,8 @@ export interface RunOptions {
   onProgress?: (packets: number, bytes: number) => void;
   /** Keep every packet's fate in the accounting (testing API). */
   keepFates?: boolean;
+  /** Record every program run (helper calls, tail calls, map writes) in machine.sim.tracer. */
+  trace?: boolean;
 }
 
 export interface RunResult {
@@ -64,7 +66,7 @@ export function slug(name: string): string {
 }
 
 /** Topology, programs, maps and control-plane steps. A step that fails without `expect` throws. */
-export function build(src: ScenarioSource, opts: { keepFates?: boolean } = {}): Built {
+export function build(src: ScenarioSource, opts: { keepFates?: boolean; trace?: boolean } = {}): Built {
   const s = src.scenario;
   const baseDir = dirname(resolve(src.file));
   const world = buildWorld(s, src.where);
@@ -75,6 +77,7 @@ export function build(src: ScenarioSource, opts: { keepFates?: boolean } = {}): 
     clockStart = BigInt(ms) * 1_000_000n;
   }
   const machine = new Machine(world, { seed: s.seed, cpus: s.cpus, clockStart, keepFates: opts.keepFates });
+  if (opts.trace) machine.sim.enableTrace();
   for (const [nsName, ns] of Object.entries(s.namespaces ?? {})) {
     for (const [devName, d] of Object.entries(ns.devices ?? {})) if (d.clsact) machine.classic.addQdisc(world.device(`${nsName}/${devName}`));
   }

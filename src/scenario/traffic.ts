@@ -108,6 +108,7 @@ export function runTraffic(m: Machine, sources: readonly PreparedTraffic[], opts
   const every = opts.progressEvery ?? 4096;
   const buf = new Uint8Array(MAX_FRAME);
   const one = (dev: NetDevice, frame: Uint8Array, send: boolean): void => {
+    sim.tracer?.beginPacket();
     if (send) dp.send(dev, frame);
     else dp.inject(dev, frame);
     dp.run();

@@ -22,5 +22,6 @@ export function connectDatapath(sim: Simulator, dp: Datapath): void {
     netnsCookie: () => BigInt(dev()?.ns.cookie ?? 1),
   };
   sim.env.net = net;
+  sim.describeHook = (skb) => `${dev()?.path ?? '?'} ${skb.tcAtIngress ? 'ingress' : 'egress'}`;
   sim.env.devExists = (ifindex) => dev()?.ns.byIfindex.has(ifindex) ?? false;
 }

@@ -57,6 +57,8 @@ export class Simulator {
   readonly events = new EventStream();
   /** The per-packet trace, when enabled (enableTrace); null costs nothing per run. */
   tracer: PacketTracer | null = null;
+  /** Names the hook a run is on in traces (`ns/dev ingress`); set by the datapath connection. */
+  describeHook: ((skb: Skb) => string) | null = null;
   /** The helper environment every run sees through vm.env (fields updated per run). */
   readonly env: HelperEnv;
   /** The __sk_buff handler runs use (one per simulator: runs never nest). */
@@ -108,7 +110,7 @@ export class Simulator {
    * Runs `prog` on `skb` as a tc hook does: fresh data/data_end (bpf_compute_data_pointers),
    * r1 = the __sk_buff. Faults come back in the result, never as exceptions.
    */
-  runOnSkb(prog: Program, skb: Skb, hook = 'test_run'): RunResult {
+  runOnSkb(prog: Program, skb: Skb, hook?: string): RunResult {
     this.ctx.tstampTypeAccess = prog.readsTstampType;
     bindSkb(this.ctx, skb);
     const env = this.env;
@@ -116,7 +118,7 @@ export class Simulator {
     env.progName = prog.name;
     this.vm.packetDataOffset = skb.data;
     const tracer = this.tracer;
-    if (tracer !== null) tracer.beginRun(prog, hook);
+    if (tracer !== null) tracer.beginRun(prog, hook ?? (this.describeHook !== null ? this.describeHook(skb) : 'test_run'));
     const res = this.vm.run(prog);
     if (tracer !== null) tracer.endRun(res);
     prog.runCount++;

@@ -9,7 +9,7 @@ import { CyclicIdr } from './idr.js';
 import { TcxLink } from './link.js';
 import { BpfProgram, type ProgramSpec } from './program.js';
 import { Tcx, type TcxObjects } from './tcx.js';
-import { BPF_LINK_TYPE_TCX, isTcxAttachType } from './uapi.js';
+import { BPF_LINK_TYPE_TCX, isTcxAttachType, type TcxAttachType } from './uapi.js';
 
 /** BPF_PROG_ATTACH attr (union bpf_attr, prog attach part). */
 export interface ProgAttachAttr {
@@ -74,6 +74,19 @@ export interface TcxLinkInfo {
 }
 
 const hex = (v: number): string => `0x${(v >>> 0).toString(16)}`;
+
+/** Every tcx command takes BPF_TCX_INGRESS or BPF_TCX_EGRESS; anything else is EINVAL. */
+function tcxAttachType(cmd: string, at: number): TcxAttachType {
+  if (!isTcxAttachType(at)) throw new SimError('EINVAL', `${cmd}: attach type ${at} is not tcx (46/47)`);
+  return at;
+}
+
+/** BPF_PROG_ATTACH and BPF_PROG_DETACH: a tcx attach type, and only the mprog BPF_F_* bits. */
+function mprogAttachType(cmd: string, attachType: number, flags: number): TcxAttachType {
+  const at = tcxAttachType(cmd, attachType);
+  if (flags & ~BPF_MPROG_FLAGS_MASK) throw new SimError('EINVAL', `${cmd}: flags ${hex(flags)} outside ${hex(BPF_MPROG_FLAGS_MASK)}`);
+  return at;
+}
 
 export class BpfSys {
   readonly tcx = new Tcx();
@@ -157,9 +170,7 @@ export class BpfSys {
   progAttach(attr: ProgAttachAttr): number {
     return this.sys(() => {
       const flags = attr.attachFlags ?? 0;
-      const at = attr.attachType;
-      if (!isTcxAttachType(at)) throw new SimError('EINVAL', `prog attach: attach type ${at} is not tcx (46/47)`);
-      if (flags & ~BPF_MPROG_FLAGS_MASK) throw new SimError('EINVAL', `prog attach: flags ${hex(flags)} outside ${hex(BPF_MPROG_FLAGS_MASK)}`);
+      const at = mprogAttachType('prog attach', attr.attachType, flags);
       const prog = this.objs.progGetType(attr.attachBpfFd, 'sched_cls');
       this.tcx.progAttach(
         { ifindex: attr.targetIfindex, attachType: at, flags, idOrFd: attr.relativeFdOrId ?? 0, revision: attr.expectedRevision ?? 0n },
@@ -174,9 +185,7 @@ export class BpfSys {
   progDetach(attr: ProgDetachAttr): number {
     return this.sys(() => {
       const flags = attr.attachFlags ?? 0;
-      const at = attr.attachType;
-      if (!isTcxAttachType(at)) throw new SimError('EINVAL', `prog detach: attach type ${at} is not tcx (46/47)`);
-      if (flags & ~BPF_MPROG_FLAGS_MASK) throw new SimError('EINVAL', `prog detach: flags ${hex(flags)} outside ${hex(BPF_MPROG_FLAGS_MASK)}`);
+      const at = mprogAttachType('prog detach', attr.attachType, flags);
       const fd = attr.attachBpfFd ?? 0;
       const prog = fd !== 0 ? this.objs.progGetType(fd, 'sched_cls') : null;
       this.tcx.progDetach(
@@ -193,9 +202,8 @@ export class BpfSys {
     let out: ProgQueryOut | undefined;
     const ret = this.sys(() => {
       const qf = attr.queryFlags ?? 0;
-      const at = attr.attachType;
       if (qf & ~BPF_F_QUERY_EFFECTIVE) throw new SimError('EINVAL', `prog query: query_flags ${hex(qf)} unknown`);
-      if (!isTcxAttachType(at)) throw new SimError('EINVAL', `prog query: attach type ${at} is not tcx (46/47)`);
+      const at = tcxAttachType('prog query', attr.attachType);
       const capacity = attr.withIds === false ? 0 : attr.count;
       const q = this.tcx.query(attr.targetIfindex, at, qf, attr.attachFlags ?? 0, capacity);
       const n = q.items.length;
@@ -218,8 +226,7 @@ export class BpfSys {
   linkCreate(attr: LinkCreateAttr): number {
     return this.sys(() => {
       const prog = this.progGet(attr.progFd);
-      const at = attr.attachType;
-      if (!isTcxAttachType(at)) throw new SimError('EINVAL', `link create: attach type ${at} is not tcx (46/47)`);
+      const at = tcxAttachType('link create', attr.attachType);
       if (prog.type !== 'sched_cls') throw new SimError('EINVAL', `link create: program ${prog.id} is ${prog.type}, not sched_cls`);
       let link: TcxLink | undefined;
       try {

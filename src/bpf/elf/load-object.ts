@@ -155,8 +155,8 @@ export function loadObject(bytes: Uint8Array, file: string): ObjectSpec {
 
   for (const m of maps.values()) {
     const at = `${file}: section ${m.section}`;
-    checkMapAttrs({ ...m, hasInnerMap: m.innerMap !== undefined }, at);
-    if (m.innerMap) checkMapAttrs({ ...m.innerMap, hasInnerMap: false }, at);
+    checkMapAttrs(m, at);
+    if (m.innerMap) checkMapAttrs(m.innerMap, at);
     Object.freeze(m.contents);
     Object.freeze(m);
   }

@@ -3,12 +3,9 @@
 // (per-CPU: one copy per CPU, the program sees the current CPU's). Nothing is ever deleted.
 import type { Region } from '../memory.js';
 import { BPF_EXIST, BPF_F_LOCK, BPF_F_RDONLY_PROG, BPF_MAP_TYPE, BPF_NOEXIST } from '../spec.js';
+import { arrayNextKey, readIndex } from './array-index.js';
 import { BpfMap, E, type MapAttrs, type MapEnv } from './map.js';
 import { ValueSlab } from './slab.js';
-
-function readIndex(b: Uint8Array, off: number): number {
-  return (b[off] | (b[off + 1] << 8) | (b[off + 2] << 16) | (b[off + 3] << 24)) >>> 0;
-}
 
 export class ArrayMap extends BpfMap {
   override readonly percpu: boolean;
@@ -70,13 +67,7 @@ export class ArrayMap extends BpfMap {
   }
 
   protected sysNextKey(key: Uint8Array | null, out: Uint8Array): number {
-    const i = key === null ? this.maxEntries : readIndex(key, 0);
-    let next: number;
-    if (i >= this.maxEntries) next = 0;
-    else if (i === this.maxEntries - 1) return -E.ENOENT;
-    else next = i + 1;
-    new DataView(out.buffer, out.byteOffset, 4).setUint32(0, next, true);
-    return 0;
+    return arrayNextKey(this.maxEntries, key, out);
   }
 
   override progLookup(key: Region, keyOff: number, cpu: number): number {

@@ -4,12 +4,9 @@
 // BPF_ANY only; programs cannot update them. Slots hold an id, 0 when empty.
 import { BPF_ANY, BPF_MAP_TYPE } from '../spec.js';
 import type { Region } from '../memory.js';
+import { arrayNextKey, readIndex } from './array-index.js';
 import { BpfMap, E, type LookupKind, type MapAttrs, type MapEnv, type MapProgRef } from './map.js';
 import { innerMapCompatible } from './meta.js';
-
-function readIndex(b: Uint8Array, off: number): number {
-  return (b[off] | (b[off + 1] << 8) | (b[off + 2] << 16) | (b[off + 3] << 24)) >>> 0;
-}
 
 export class FdArrayMap extends BpfMap {
   override readonly lookupKind: LookupKind;
@@ -85,13 +82,7 @@ export class FdArrayMap extends BpfMap {
   }
 
   protected sysNextKey(key: Uint8Array | null, out: Uint8Array): number {
-    const i = key === null ? this.maxEntries : readIndex(key, 0);
-    let next: number;
-    if (i >= this.maxEntries) next = 0;
-    else if (i === this.maxEntries - 1) return -E.ENOENT;
-    else next = i + 1;
-    new DataView(out.buffer, out.byteOffset, 4).setUint32(0, next, true);
-    return 0;
+    return arrayNextKey(this.maxEntries, key, out);
   }
 
   override entries(): { key: Uint8Array; value: Uint8Array }[] {

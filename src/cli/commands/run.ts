@@ -4,6 +4,7 @@
 // failed, 2 bad input or a run that could not finish.
 import { runScenarioFile } from '../../scenario/runner.js';
 import { reportJson } from '../../scenario/report.js';
+import { formatTrace } from '../../bpf/trace/index.js';
 import { progress } from '../report/progress.js';
 import { displayPath, failureLines, formatSummary } from '../report/summary.js';
 import type { Command } from './command.js';
@@ -17,11 +18,12 @@ export interface RunArgs {
 
 export async function runCommandImpl(a: RunArgs): Promise<{ out: string; err: string; code: number }> {
   const bar = progress();
-  const r = await runScenarioFile(a.scenario, { outDir: a.out, keepFates: a.trace, onProgress: (p, b) => bar.update(p, b) });
+  const r = await runScenarioFile(a.scenario, { outDir: a.out, keepFates: a.trace, trace: a.trace, onProgress: (p, b) => bar.update(p, b) });
   bar.done();
   let err = `tcxsim: ran ${a.scenario} (${r.report.scenario})${r.outDir ? ` → ${displayPath(r.outDir)}/` : ''}\n`;
   let out = '';
   if (a.trace) {
+    out += formatTrace(r.machine.sim.tracer?.runs ?? []);
     for (const f of r.machine.datapath.accounting.fates) {
       out += `#${f.id} ${f.origin} → ${f.outcome} ${f.where}${f.reason ? ` ${f.reason}` : ''}${f.detail ? ` (${f.detail})` : ''}\n`;
     }
@@ -42,7 +44,7 @@ export const runCommand: Command = {
       .positional('scenario', { type: 'string', describe: 'scenario file (YAML)', demandOption: true })
       .option('out', { alias: 'o', type: 'string', describe: 'output folder (default out/<scenario name>/)' })
       .option('json', { type: 'boolean', default: false, describe: 'print the JSON report instead of the summary' })
-      .option('trace', { type: 'boolean', default: false, describe: "print every packet's fate and the trace_pipe lines" }),
+      .option('trace', { type: 'boolean', default: false, describe: "print every program run (helper calls, tail calls, map writes), each packet's fate and trace_pipe" }),
   handler: async (args) => {
     const r = await runCommandImpl(args as unknown as RunArgs);
     process.stderr.write(r.err);

@@ -1,0 +1,339 @@
+// emit.ts: JavaScript text for one instruction, registers as int32 locals l0..l10 (low words) and
+// h0..h10 (high words), always kept normalised to int32. `out` is the mask of high words live
+// after the instruction (liveness.ts): a dead one is not computed. Semantics mirror the reference
+// interpreter (interp/exec.ts) case by case; memory goes through the same regions with the same
+// checks, inline on the fast path and through runtime.ts (interp/access.ts) otherwise.
+import { MAX_BPF_STACK } from '../opcodes.js';
+import { BPF_CMPXCHG, BPF_FETCH, BPF_XCHG } from '../opcodes.js';
+import { BPF_LOAD_ACQ, OP_MOVSX32_16, OP_MOVSX32_8, OP_MOVSX64_16, OP_MOVSX64_32, OP_MOVSX64_8, type Prepared } from '../interp/prepare.js';
+import { isLdAbs, OP_LDDW } from './cfg.js';
+import type { Consts } from './consts.js';
+
+const L = (r: number): string => `l${r}`;
+const H = (r: number): string => `h${r}`;
+
+/** Writes r_from..r_to (both halves) into vm.regs. */
+export function syncOut(from: number, to: number): string {
+  let s = '';
+  for (let r = from; r <= to; r++) s += `regs[${2 * r}] = l${r}; regs[${2 * r + 1}] = h${r}; `;
+  return s;
+}
+
+/** Reads r_from..r_to (both halves) back from vm.regs. */
+export function syncIn(from: number, to: number): string {
+  let s = '';
+  for (let r = from; r <= to; r++) s += `l${r} = regs[${2 * r}]; h${r} = regs[${2 * r + 1}]; `;
+  return s;
+}
+
+const sizeOf = (op: number): 1 | 2 | 4 | 8 => {
+  const z = op & 0x18;
+  return z === 0 ? 4 : z === 0x08 ? 2 : z === 0x10 ? 1 : 8;
+};
+
+const u = (v: number): string => String(v >>> 0);
+const BPF_ADD_ATOMIC = 0x00; // BPF_ADD in an atomic's imm, without BPF_FETCH
+
+/** The condition of a conditional jump as a JS expression. */
+export function condition(op: number, d: number, s: number, imm: number): string {
+  const j = op & 0xf0;
+  const x = (op & 8) !== 0;
+  const al = L(d);
+  const bl = x ? L(s) : String(imm);
+  const blu = x ? `(${L(s)} >>> 0)` : u(imm);
+  const alu = `(${al} >>> 0)`;
+  if ((op & 7) === 6) {
+    switch (j) {
+      case 0x10: return `${al} === ${bl}`;
+      case 0x50: return `${al} !== ${bl}`;
+      case 0x20: return `${alu} > ${blu}`;
+      case 0x30: return `${alu} >= ${blu}`;
+      case 0xa0: return `${alu} < ${blu}`;
+      case 0xb0: return `${alu} <= ${blu}`;
+      case 0x60: return `${al} > ${bl}`;
+      case 0x70: return `${al} >= ${bl}`;
+      case 0xc0: return `${al} < ${bl}`;
+      case 0xd0: return `${al} <= ${bl}`;
+      case 0x40: return `(${al} & ${bl}) !== 0`;
+    }
+    throw new Error(`jump op 0x${op.toString(16)}`);
+  }
+  const ah = H(d);
+  const bh = x ? H(s) : String(imm >> 31);
+  const ahu = `(${ah} >>> 0)`;
+  const bhu = x ? `(${H(s)} >>> 0)` : u(imm >> 31);
+  const ucmp = (strict: string, last: string): string => `(${ahu} ${strict} ${bhu} || (${ah} === ${bh} && ${alu} ${last} ${blu}))`;
+  const scmp = (strict: string, last: string): string => `(${ah} ${strict} ${bh} || (${ah} === ${bh} && ${alu} ${last} ${blu}))`;
+  switch (j) {
+    case 0x10: return `(${al} === ${bl} && ${ah} === ${bh})`;
+    case 0x50: return `(${al} !== ${bl} || ${ah} !== ${bh})`;
+    case 0x20: return ucmp('>', '>');
+    case 0x30: return ucmp('>', '>=');
+    case 0xa0: return ucmp('<', '<');
+    case 0xb0: return ucmp('<', '<=');
+    case 0x60: return scmp('>', '>');
+    case 0x70: return scmp('>', '>=');
+    case 0xc0: return scmp('<', '<');
+    case 0xd0: return scmp('<', '<=');
+    case 0x40: return x || imm < 0 ? `((${al} & ${bl}) !== 0 || (${ah} & ${bh}) !== 0)` : `(${al} & ${bl}) !== 0`;
+  }
+  throw new Error(`jump op 0x${op.toString(16)}`);
+}
+
+function alu64(op: number, d: number, s: number, imm: number, off: number, hl: boolean, k: readonly [number, number] | null): string {
+  // a source register known to hold a constant (consts.ts) is emitted as that literal
+  const x = (op & 8) !== 0 && (k === null || (op & 0xf0) === 0xb0 || (op & 0xf0) === 0x60 || (op & 0xf0) === 0x70 || (op & 0xf0) === 0xc0);
+  const kl = k !== null && !x ? k[0] : imm;
+  const kh = k !== null && !x ? k[1] : imm >> 31;
+  const ld = L(d);
+  const hd = H(d);
+  const bl = x ? L(s) : String(kl);
+  const bh = x ? H(s) : String(kh);
+  const blu = x ? `(${L(s)} >>> 0)` : u(kl);
+  switch (op & 0xf0) {
+    case 0x00:
+      return hl
+        ? `t = (${ld} + ${bl}) | 0; ${hd} = (${hd} + ${bh} + ((t >>> 0) < (${ld} >>> 0) ? 1 : 0)) | 0; ${ld} = t;`
+        : `${ld} = (${ld} + ${bl}) | 0;`;
+    case 0x10:
+      return hl
+        ? `${hd} = (${hd} - ${bh} - ((${ld} >>> 0) < ${blu} ? 1 : 0)) | 0; ${ld} = (${ld} - ${bl}) | 0;`
+        : `${ld} = (${ld} - ${bl}) | 0;`;
+    case 0x20: {
+      if (!hl) return `${ld} = Math.imul(${ld}, ${bl});`;
+      const cross = !x && kh === 0 ? '' : ` + Math.imul(${ld}, ${bh})`;
+      return `t = Math.imul(${ld}, ${bl}); ${hd} = (mulhu(${ld}, ${bl})${cross} + Math.imul(${hd}, ${bl})) | 0; ${ld} = t;`;
+    }
+    case 0x30:
+    case 0x90:
+      return `${ld} = div64(${ld}, ${hd}, ${bl}, ${bh}, ${(op & 0xf0) === 0x90}, ${off === 1}); ${hd} = ldHi();`;
+    case 0x40:
+      return `${ld} |= ${bl};` + (hl ? ` ${hd} |= ${bh};` : '');
+    case 0x50:
+      return `${ld} &= ${bl};` + (hl ? ` ${hd} &= ${bh};` : '');
+    case 0xa0:
+      return `${ld} ^= ${bl};` + (hl ? ` ${hd} ^= ${bh};` : '');
+    case 0xb0:
+      if (x && d === s) return '';
+      return `${ld} = ${bl};` + (hl ? ` ${hd} = ${bh};` : '');
+    case 0x80:
+      return hl ? `t = -${ld} | 0; ${hd} = (~${hd} + (t === 0 ? 1 : 0)) | 0; ${ld} = t;` : `${ld} = -${ld} | 0;`;
+    case 0x60: {
+      if (x) {
+        return hl
+          ? `n = ${L(s)} & 63; if (n !== 0) { if (n < 32) { ${hd} = (${hd} << n) | (${ld} >>> (32 - n)); ${ld} = ${ld} << n; } else { ${hd} = ${ld} << (n - 32); ${ld} = 0; } }`
+          : `n = ${L(s)} & 63; ${ld} = n < 32 ? ${ld} << n : 0;`;
+      }
+      const k = imm & 63;
+      if (k === 0) return '';
+      if (k < 32) return (hl ? `${hd} = (${hd} << ${k}) | (${ld} >>> ${32 - k}); ` : '') + `${ld} = ${ld} << ${k};`;
+      return (hl ? `${hd} = ${ld} << ${k - 32}; ` : '') + `${ld} = 0;`;
+    }
+    case 0x70: {
+      if (x) {
+        return `n = ${L(s)} & 63; if (n !== 0) { if (n < 32) { ${ld} = (${ld} >>> n) | (${hd} << (32 - n)); ${hl ? `${hd} = (${hd} >>> n) | 0;` : ''} } else { ${ld} = (${hd} >>> (n - 32)) | 0; ${hl ? `${hd} = 0;` : ''} } }`;
+      }
+      const k = imm & 63;
+      if (k === 0) return '';
+      if (k < 32) return `${ld} = (${ld} >>> ${k}) | (${hd} << ${32 - k});` + (hl ? ` ${hd} = (${hd} >>> ${k}) | 0;` : '');
+      return `${ld} = (${hd} >>> ${k - 32}) | 0;` + (hl ? ` ${hd} = 0;` : '');
+    }
+    case 0xc0: {
+      if (x) {
+        return `n = ${L(s)} & 63; if (n !== 0) { if (n < 32) { ${ld} = (${ld} >>> n) | (${hd} << (32 - n)); ${hl ? `${hd} = ${hd} >> n;` : ''} } else { ${ld} = ${hd} >> (n - 32); ${hl ? `${hd} = ${hd} >> 31;` : ''} } }`;
+      }
+      const k = imm & 63;
+      if (k === 0) return '';
+      if (k < 32) return `${ld} = (${ld} >>> ${k}) | (${hd} << ${32 - k});` + (hl ? ` ${hd} = ${hd} >> ${k};` : '');
+      return `${ld} = ${hd} >> ${k - 32};` + (hl ? ` ${hd} = ${hd} >> 31;` : '');
+    }
+    case 0xd0: // bswap16/32/64
+      return bswap(d, imm, hl);
+  }
+  throw new Error(`alu64 op 0x${op.toString(16)}`);
+}
+
+function bswap(d: number, width: number, hl: boolean): string {
+  const ld = L(d);
+  const hd = H(d);
+  if (width === 64) return hl ? `t = ${ld}; ${ld} = bswap32(${hd}); ${hd} = bswap32(t);` : `${ld} = bswap32(${hd});`;
+  return `${ld} = ${width === 16 ? 'bswap16' : 'bswap32'}(${ld});` + (hl ? ` ${hd} = 0;` : '');
+}
+
+function alu32(op: number, d: number, s: number, imm: number, off: number, hl: boolean): string {
+  const x = (op & 8) !== 0;
+  const ld = L(d);
+  const b = x ? L(s) : String(imm);
+  const zero = hl ? ` ${H(d)} = 0;` : '';
+  switch (op & 0xf0) {
+    case 0x00: return `${ld} = (${ld} + ${b}) | 0;${zero}`;
+    case 0x10: return `${ld} = (${ld} - ${b}) | 0;${zero}`;
+    case 0x20: return `${ld} = Math.imul(${ld}, ${b});${zero}`;
+    case 0x30:
+    case 0x90:
+      return `${ld} = div32(${ld}, ${b}, ${(op & 0xf0) === 0x90}, ${off === 1});${zero}`;
+    case 0x40: return `${ld} |= ${b};${zero}`;
+    case 0x50: return `${ld} &= ${b};${zero}`;
+    case 0xa0: return `${ld} ^= ${b};${zero}`;
+    case 0x60: return `${ld} <<= ${b};${zero}`;
+    case 0x70: return `${ld} = (${ld} >>> ${b}) | 0;${zero}`;
+    case 0xc0: return `${ld} >>= ${b};${zero}`;
+    case 0x80: return `${ld} = -${ld} | 0;${zero}`;
+    case 0xb0: return `${ld} = ${b};${zero}`;
+    case 0xd0:
+      if (op === 0xd4) {
+        // to little endian: a host-order no-op but for the truncation
+        if (imm === 64) return '';
+        return (imm === 16 ? `${ld} &= 0xffff;` : '') + zero;
+      }
+      return bswap(d, imm, hl);
+  }
+  throw new Error(`alu32 op 0x${op.toString(16)}`);
+}
+
+function getter(size: number, signed: boolean): string {
+  if (size === 4) return 'getInt32';
+  if (size === 2) return signed ? 'getInt16' : 'getUint16';
+  return signed ? 'getInt8' : 'getUint8';
+}
+
+/** r10-relative slots that are inside the frame's 512 bytes are checked here, at compile time. */
+function stackSlot(base: number, off: number, size: number): number {
+  if (base !== 10) return -1;
+  const a = MAX_BPF_STACK + off;
+  return a >= 0 && a + size <= MAX_BPF_STACK ? a : -1;
+}
+
+function load(op: number, d: number, s: number, off: number, pc: number, hl: boolean): string {
+  const size = sizeOf(op);
+  const signed = (op & 0xe0) === 0x80;
+  const ld = L(d);
+  const hd = H(d);
+  const slot = stackSlot(s, off, size);
+  const little = size === 1 ? '' : ', true';
+  if (size === 8) {
+    if (slot >= 0) return (hl ? `${hd} = SV.getInt32(${slot + 4}, true); ` : '') + `${ld} = SV.getInt32(${slot}, true);`;
+    return (
+      `o = (${L(s)} + ${off}) | 0; R = rg[${H(s)}]; ` +
+      `if (R !== undefined && o >= 0 && o <= R.size - 8 && R.stride === 0 && R.ctx === null) { V = R.view; ${hl ? `${hd} = V.getInt32(o + 4, true); ` : ''}${ld} = V.getInt32(o, true); } ` +
+      `else { ${ld} = ld(rg, ${H(s)}, o, 8, false, ${pc}); ${hd} = ldHi(); }`
+    );
+  }
+  const hi = hl ? (signed ? ` ${hd} = ${ld} >> 31;` : ` ${hd} = 0;`) : '';
+  const get = getter(size, signed);
+  if (slot >= 0) return `${ld} = SV.${get}(${slot}${little});${hi}`;
+  // a context handler may answer a 4-byte load with a pointer (skb->data): the high word is its
+  return (
+    `o = (${L(s)} + ${off}) | 0; R = rg[${H(s)}]; ` +
+    `if (R !== undefined && o >= 0 && o <= R.size - ${size} && R.stride === 0 && R.ctx === null) { ${ld} = R.view.${get}(o${little});${hi} } ` +
+    `else { ${ld} = ld(rg, ${H(s)}, o, ${size}, ${signed}, ${pc});${hl ? ` ${hd} = ldHi();` : ''} }`
+  );
+}
+
+function store(d: number, size: number, off: number, vl: string, vh: string, pc: number): string {
+  const slot = stackSlot(d, off, size);
+  const set = size === 4 || size === 8 ? 'setInt32' : size === 2 ? 'setInt16' : 'setInt8';
+  const little = size === 1 ? '' : ', true';
+  if (slot >= 0) {
+    return size === 8
+      ? `SV.setInt32(${slot}, ${vl}, true); SV.setInt32(${slot + 4}, ${vh}, true);`
+      : `SV.${set}(${slot}, ${vl}${little});`;
+  }
+  const body = size === 8 ? `{ V = R.view; V.setInt32(o, ${vl}, true); V.setInt32(o + 4, ${vh}, true); }` : `R.view.${set}(o, ${vl}${little});`;
+  return (
+    `o = (${L(d)} + ${off}) | 0; R = rg[${H(d)}]; ` +
+    `if (R !== undefined && o >= 0 && o <= R.size - ${size} && R.writable && R.stride === 0 && R.ctx === null) ${body} ` +
+    `else st(rg, ${H(d)}, o, ${size}, ${vl}, ${vh}, ${pc});`
+  );
+}
+
+function atomicOp(w: number, d: number, s: number, imm: number, pc: number): string {
+  const slow = atomicSlow(w, d, s, imm, pc);
+  const add = imm === BPF_ADD_ATOMIC;
+  if (!add || d === s) return slow;
+  // `lock *(u32|u64 *)(dst + off) += src` (counters in map values): inline when the plain check
+  // of memory.ts checkAccess passes, slab elements included; anything else takes the slow path
+  const size = (w & 0x18) === 0x18 ? 8 : 4;
+  const off = w >> 16;
+  const hiUpdate =
+    size === 8
+      ? `V.setInt32(o + 4, (V.getInt32(o + 4, true) + ${H(s)} + ((n >>> 0) < (t >>> 0) ? 1 : 0)) | 0, true); `
+      : '';
+  return (
+    `o = (${L(d)} + ${off}) | 0; R = rg[${H(d)}]; ` +
+    `if (R !== undefined && o >= 0 && o <= R.size - ${size} && R.writable && R.ctx === null && (R.stride === 0 || (o % R.stride) + ${size} <= R.elemSize)) ` +
+    `{ V = R.view; t = V.getInt32(o, true); n = (t + ${L(s)}) | 0; ${hiUpdate}V.setInt32(o, n, true); } ` +
+    `else { ${slow} }`
+  );
+}
+
+function atomicSlow(w: number, d: number, s: number, imm: number, pc: number): string {
+  let back = '';
+  if (imm === BPF_LOAD_ACQ || imm === BPF_XCHG || (imm !== BPF_CMPXCHG && (imm & BPF_FETCH) !== 0)) back += syncIn(s, s);
+  if (imm === BPF_CMPXCHG) back += syncIn(0, 0);
+  return (
+    `regs[${2 * d}] = ${L(d)}; regs[${2 * d + 1}] = ${H(d)}; regs[${2 * s}] = ${L(s)}; regs[${2 * s + 1}] = ${H(s)}; regs[0] = l0; regs[1] = h0; ` +
+    `atomic(rg, regs, ${w}, ${imm}, ${pc}); ${back}`
+  );
+}
+
+/**
+ * Code for a straight-line instruction (ALU, loads, stores, atomics, lddw, movsx). Jumps, calls,
+ * exits and LD_ABS are the compiler's (compile.ts), since they end a block.
+ */
+export function emitInsn(p: Prepared, pc: number, out: number, cst?: Consts): string {
+  const w = p.code[2 * pc];
+  const imm = p.code[2 * pc + 1];
+  const op = w & 0xff;
+  const d = (w >> 8) & 0xf;
+  const s = (w >> 12) & 0xf;
+  const off = w >> 16;
+  const hl = ((out >> d) & 1) !== 0;
+  switch (op & 7) {
+    case 7: {
+      const known = (op & 8) !== 0 && cst !== undefined && cst.known[pc * 11 + s] === 1;
+      const k: [number, number] | null = known ? [cst.value[pc * 22 + 2 * s], cst.value[pc * 22 + 2 * s + 1]] : null;
+      return alu64(op, d, s, imm, off, hl, k);
+    }
+    case 4:
+      return alu32(op, d, s, imm, off, hl);
+    case 1:
+      return load(op, d, s, off, pc, hl);
+    case 2:
+      return store(d, sizeOf(op), off, String(imm), String(imm >> 31), pc);
+    case 3:
+      if ((op & 0xe0) === 0x60) return store(d, sizeOf(op), off, L(s), sizeOf(op) === 8 ? H(s) : '0', pc);
+      return atomicOp(w, d, s, imm, pc);
+  }
+  const ld = L(d);
+  const hd = H(d);
+  switch (op) {
+    case OP_LDDW:
+      return `${ld} = ${imm};` + (hl ? ` ${hd} = ${p.code[2 * pc + 3]};` : '');
+    case OP_MOVSX64_8:
+      return `${ld} = (${L(s)} << 24) >> 24;` + (hl ? ` ${hd} = ${ld} >> 31;` : '');
+    case OP_MOVSX64_16:
+      return `${ld} = (${L(s)} << 16) >> 16;` + (hl ? ` ${hd} = ${ld} >> 31;` : '');
+    case OP_MOVSX64_32:
+      return `${ld} = ${L(s)};` + (hl ? ` ${hd} = ${ld} >> 31;` : '');
+    case OP_MOVSX32_8:
+      return `${ld} = (${L(s)} << 24) >> 24;` + (hl ? ` ${hd} = 0;` : '');
+    case OP_MOVSX32_16:
+      return `${ld} = (${L(s)} << 16) >> 16;` + (hl ? ` ${hd} = 0;` : '');
+  }
+  if (isLdAbs(op)) throw new Error('LD_ABS is emitted by the compiler');
+  throw new Error(`no code for opcode 0x${op.toString(16)} at insn ${pc}`);
+}
+
+/** LD_ABS/LD_IND: r0 = the big-endian value; r1..r5 cleared; out of bounds ends the run with r0 = 0. */
+export function emitLdAbs(p: Prepared, pc: number): string {
+  const w = p.code[2 * pc];
+  const imm = p.code[2 * pc + 1];
+  const op = w & 0xff;
+  const s = (w >> 12) & 0xf;
+  const size = sizeOf(op);
+  const offExpr = (op & 0xe0) === 0x40 ? `(${imm} + ${L(s)}) | 0` : String(imm);
+  let clear = '';
+  for (let r = 1; r <= 5; r++) clear += `l${r} = 0; h${r} = 0; `;
+  return `t = ldabs(vm, ${size}, ${offExpr}, ${pc}); ${clear}if (t < 0) { l0 = 0; h0 = 0; bpc = -1; break epi; } l0 = t | 0; h0 = 0;`;
+}

@@ -1,0 +1,154 @@
+// engine.ts: which tier runs a program. The public surface of the compiled tier:
+//
+//   runProgram(vm, exe, r1?, { engine?, hotRuns?, ...RunOptions }) -> RunResult   (same as vm.run)
+//     engine 'compiled' (the default): interpret the first `hotRuns` runs of an executable (default
+//       DEFAULT_HOT_RUNS), then compile it once and run the compiled code from then on; a program
+//       the compiler does not handle stays on the interpreter and engineOf() says why.
+//     engine 'interpreter': always vm.run().
+//   engineOf(exe) -> { engine: 'compiled' | 'interpreter', reason? }   for `prog show`
+//   compileNow(exe) compiles at once (load time), whatever the run count.
+// Both tiers give the same RunResult, registers (low words; high words of r1..r9 after exit are
+// unspecified in compiled code, see liveness.ts), memory, faults and helper calls.
+import { BpfFault } from '../fault.js';
+import { TAG_CTX, TAG_STACK0 } from '../memory.js';
+import { MAX_BPF_STACK } from '../opcodes.js';
+import { describeInsn } from '../interp/describe.js';
+import { RunResult, type Executable, type RunOptions, type Vm } from '../vm.js';
+import { compileExecutable, type CompileOptions } from './compile.js';
+import { state, type CompiledCode } from './runtime.js';
+
+export type Engine = 'interpreter' | 'compiled';
+
+/** Runs an executable is interpreted before it is compiled (the notes measured 2-4 ms to compile). */
+export const DEFAULT_HOT_RUNS = 200;
+
+export interface EngineOptions extends RunOptions {
+  engine?: Engine;
+  /** Interpreted runs before compiling (0: compile on the first run). */
+  hotRuns?: number;
+  /** Compiler options, used when this run triggers compilation. */
+  compile?: CompileOptions;
+}
+
+/** What the compiled tier keeps per executable (on `exe.jit`, like the interpreter's `prepared`). */
+export interface JitState {
+  insns: Executable['insns'];
+  runs: number;
+  code: CompiledCode | null;
+  /** Why the executable stays on the interpreter (null: not tried yet, or compiled). */
+  reason: string | null;
+  source: string;
+}
+
+type WithJit = Executable & { jit?: JitState };
+const frozen = new WeakMap<Executable, JitState>();
+
+function jitState(exe: Executable): JitState {
+  const own = (exe as WithJit).jit;
+  if (own !== undefined && own.insns === exe.insns) return own;
+  const kept = frozen.get(exe);
+  if (kept !== undefined && kept.insns === exe.insns) return kept;
+  const fresh: JitState = { insns: exe.insns, runs: 0, code: null, reason: null, source: '' };
+  if (Object.isExtensible(exe)) (exe as WithJit).jit = fresh;
+  else frozen.set(exe, fresh);
+  return fresh;
+}
+
+/** Compiles `exe` now (once); returns the code, or null with the reason kept for engineOf(). */
+export function compileNow(exe: Executable, opts?: CompileOptions): CompiledCode | null {
+  const st = jitState(exe);
+  if (st.code !== null || st.reason !== null) return st.code;
+  const res = compileExecutable(exe, opts);
+  if (res.ok) {
+    st.code = res.code;
+    st.source = res.source;
+  } else st.reason = res.reason;
+  return st.code;
+}
+
+/** The tier `exe` runs on now, and why it is not compiled when it is not. */
+export function engineOf(exe: Executable): { engine: Engine; reason?: string } {
+  const st = jitState(exe);
+  if (st.code !== null) return { engine: 'compiled' };
+  if (st.reason !== null) return { engine: 'interpreter', reason: st.reason };
+  return { engine: 'interpreter', reason: `not hot yet (${st.runs} runs)` };
+}
+
+/** The generated JavaScript of a compiled executable ('' when not compiled), for debugging. */
+export function compiledSource(exe: Executable): string {
+  return jitState(exe).source;
+}
+
+let hotRuns = DEFAULT_HOT_RUNS;
+let compileOpts: CompileOptions | undefined;
+
+/** Tail-call targets follow the same policy as the program that tail-calls them. */
+state.codeFor = (exe: Executable): CompiledCode | null => {
+  const st = jitState(exe);
+  if (st.code !== null || st.reason !== null) return st.code;
+  return st.runs++ >= hotRuns ? compileNow(exe, compileOpts) : null;
+};
+
+export function runProgram(vm: Vm, exe: Executable, r1?: bigint | number, opts?: EngineOptions): RunResult {
+  if (opts?.engine === 'interpreter') return vm.run(exe, r1, opts);
+  const st = jitState(exe);
+  let code = st.code;
+  if (code === null) {
+    hotRuns = opts?.hotRuns ?? DEFAULT_HOT_RUNS;
+    compileOpts = opts?.compile;
+    if (st.reason !== null || st.runs++ < hotRuns) return vm.run(exe, r1, opts);
+    code = compileNow(exe, compileOpts);
+    if (code === null) return vm.run(exe, r1, opts);
+  }
+  hotRuns = opts?.hotRuns ?? DEFAULT_HOT_RUNS;
+  compileOpts = opts?.compile;
+  return runCompiled(vm, exe, code, r1, opts);
+}
+
+/** vm.run() with the compiled main function in place of the interpreter loop. */
+function runCompiled(vm: Vm, exe: Executable, code: CompiledCode, r1: bigint | number | undefined, opts: RunOptions | undefined): RunResult {
+  const regs = vm.regs;
+  const savedLimit = vm.insnLimit;
+  if (opts?.insnLimit !== undefined) vm.insnLimit = opts.insnLimit;
+  for (let i = 0; i < 22; i++) regs[i] = 0; // a builtin fill() call costs more than these stores
+  if (r1 === undefined) regs[3] = TAG_CTX;
+  else vm.setReg(1, r1);
+  if (opts?.r2 !== undefined) vm.setReg(2, opts.r2);
+  vm.insnCount = 0;
+  vm.tailCallCount = 0;
+  vm.tailCallTarget = null;
+  vm.depth = 0;
+  vm.pc = 0;
+  vm.current = exe;
+  // vm.setFrameStack(0), zeroing only what the program can address (stack.ts)
+  regs[20] = MAX_BPF_STACK;
+  regs[21] = TAG_STACK0;
+  const low = code.stackLow;
+  state.stackWhole = low === 0;
+  const stack = vm.memory.regions[TAG_STACK0];
+  if (low < MAX_BPF_STACK - 64) stack.bytes.fill(0, low);
+  else for (let o = low & ~7; o < MAX_BPF_STACK; o += 8) stack.view.setFloat64(o, 0);
+  state.synced = null;
+  try {
+    code.main(vm, 0);
+    return new RunResult(regs[0], regs[1], vm.insnCount);
+  } catch (e) {
+    return new RunResult(0, 0, vm.insnCount, asFault(vm, e));
+  } finally {
+    state.synced = null;
+    vm.insnLimit = savedLimit;
+  }
+}
+
+/** Vm.asFault's rules: any exception becomes a BpfFault with the instruction located. */
+function asFault(vm: Vm, e: unknown): BpfFault {
+  let fault: BpfFault;
+  if (e instanceof BpfFault) fault = e;
+  else {
+    const msg = e instanceof Error ? e.message : String(e);
+    fault = new BpfFault('helper_fault', vm.pc, `helper failed: ${msg}`);
+  }
+  if (fault.pc < 0) fault.pc = vm.pc;
+  if (fault.insnText === '' && vm.current !== null) fault.insnText = describeInsn(vm.current.insns, fault.pc);
+  return fault;
+}

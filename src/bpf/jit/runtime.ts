@@ -1,0 +1,187 @@
+// runtime.ts: what compiled code calls off its fast paths: memory slow paths (context handlers,
+// map value slabs, faults) through the interpreter's own access.ts, helper/callx/tail-call plumbing,
+// LD_ABS/LD_IND, and the bail-out that hands a frame to the interpreter when the budget runs short.
+// Faults keep the interpreter's kinds, pcs and texts; `state.synced` marks a fault whose registers
+// are already in vm.regs, so each compiled frame's catch writes its locals back only once.
+import { BpfFault } from '../fault.js';
+import { TAG_FUNC, TAG_STACK0, type Region } from '../memory.js';
+import { MAX_CALL_FRAMES } from '../opcodes.js';
+import type { Executable, Vm } from '../vm.js';
+import { atomic, loadSlow, storeSlow } from '../interp/access.js';
+import { bswap16, bswap32, divmod32, divmod64, mulhu } from '../interp/arith.js';
+import { execute } from '../interp/exec.js';
+import { preparedOf } from '../interp/prepare.js';
+
+/** A compiled function entry: runs the frame at `depth` (its r10 in vm.regs) until it exits. */
+export type EntryFn = (vm: Vm, depth: number) => void;
+
+/** Compiled code of one executable: an entry per function start (insn index). */
+export interface CompiledCode {
+  readonly entries: ReadonlyMap<number, EntryFn>;
+  readonly main: EntryFn;
+  /** Frame-stack bytes below this offset are never addressed (stack.ts). */
+  readonly stackLow: number;
+}
+
+/** Per-process run state shared by all compiled code (JavaScript runs one program at a time). */
+export const state = {
+  /** The fault whose registers and instruction count are already in the VM. */
+  synced: null as unknown,
+  /** Frame 0's stack is zeroed whole for this run (see tail()). */
+  stackWhole: false,
+  /** Resolves a tail-call target's compiled code (set by the engine), or null to interpret it. */
+  codeFor: (_exe: Executable): CompiledCode | null => null,
+};
+
+const SCRATCH = new Int32Array(2);
+
+/** Slow load: context handler, slab, or fault. Returns the low word; the high word is in SCRATCH[1]. */
+function ld(rg: readonly Region[], hi: number, o: number, size: number, signed: boolean, pc: number): number {
+  const r = hi >= 0 ? rg[hi] : undefined;
+  if (r !== undefined && r.ctx !== null && r.invalid === null && !signed) {
+    // the common slow case, straight to the handler (loadSlow's ctx branch without the detour)
+    r.ctx.load(o >>> 0, size, SCRATCH, 0, pc);
+    return SCRATCH[0];
+  }
+  loadSlow(rg, SCRATCH, hi, o, size, signed, 0, pc);
+  return SCRATCH[0];
+}
+
+function ldHi(): number {
+  return SCRATCH[1];
+}
+
+function st(rg: readonly Region[], hi: number, o: number, size: number, lo: number, vhi: number, pc: number): void {
+  storeSlow(rg, hi, o, size, lo, vhi, pc);
+}
+
+/** 32-bit div/mod with the interpreter's rules (x/0 = 0, x%0 = x, signed forms for off = 1). */
+function div32(a: number, b: number, mod: boolean, signed: boolean): number {
+  SCRATCH[0] = a;
+  divmod32(SCRATCH, 0, b, mod, signed);
+  return SCRATCH[0];
+}
+
+/** 64-bit div/mod: returns the low word, the high word is in SCRATCH[1]. */
+function div64(al: number, ah: number, bl: number, bh: number, mod: boolean, signed: boolean): number {
+  SCRATCH[0] = al;
+  SCRATCH[1] = ah;
+  divmod64(SCRATCH, 0, bl, bh, mod, signed);
+  return SCRATCH[0];
+}
+
+function unknownHelper(id: number, pc: number): BpfFault {
+  return new BpfFault('unknown_helper', pc, `helper ${id} is not available`);
+}
+
+function fault(kind: BpfFault['kind'], pc: number, detail: string): BpfFault {
+  return new BpfFault(kind, pc, detail);
+}
+
+/** Runs `exe` from `pc` in frame `depth` with the interpreter; its faults are already synced. */
+function interpret(vm: Vm, exe: Executable, pc: number, depth: number): void {
+  try {
+    execute(vm, exe, pc, depth);
+  } catch (e) {
+    state.synced = e;
+    throw e;
+  }
+}
+
+/** bpf-to-bpf call bookkeeping the callee needs: depth check, fresh zeroed stack, r10. */
+function enter(vm: Vm, depth: number, pc: number): void {
+  if (depth + 1 >= MAX_CALL_FRAMES) {
+    throw new BpfFault('call_depth', pc, `call would nest ${depth + 2} frames (the kernel allows ${MAX_CALL_FRAMES})`);
+  }
+  vm.setFrameStack(depth + 1);
+  vm.depth = depth + 1;
+}
+
+/**
+ * `callx rX` (interp/exec.ts 0x8d): a function pointer (TAG_FUNC, insn) is a local call (compiled
+ * when that insn is a compiled entry, else interpreted), anything else a helper id. Registers
+ * r0..r9 are in vm.regs; on return r0..r5 are.
+ */
+function callx(vm: Vm, exe: Executable, code: CompiledCode, lo: number, hi: number, pc: number, depth: number): void {
+  if (hi === TAG_FUNC) {
+    const prep = preparedOf(exe);
+    if (lo < 0 || lo >= prep.insns.length || prep.second[lo] !== 0) {
+      throw new BpfFault('jump_out_of_range', pc, `callx target insn ${lo} is outside the program`);
+    }
+    enter(vm, depth, pc);
+    const fn = code.entries.get(lo);
+    if (fn !== undefined) fn(vm, depth + 1);
+    else interpret(vm, exe, lo, depth + 1);
+    return;
+  }
+  const h = hi === 0 ? vm.helpers[lo] : undefined;
+  if (h === undefined) throw new BpfFault('unknown_helper', pc, `callx to ${hi}:${lo}, neither a function nor a helper id`);
+  vm.pc = pc;
+  vm.depth = depth;
+  h(vm);
+}
+
+/**
+ * bpf_tail_call taken: the target runs in this frame with the registers in vm.regs. A run zeroes
+ * frame 0 only from the program's lowest stack offset `low` up (stack.ts); the target may address
+ * lower, so the first tail call of a run zeroes the rest. Deeper frames are zeroed whole at entry.
+ */
+function tail(vm: Vm, depth: number, low: number): void {
+  if (depth === 0 && !state.stackWhole) {
+    vm.memory.regions[TAG_STACK0].bytes.fill(0, 0, low);
+    state.stackWhole = true;
+  }
+  const t = vm.tailCallTarget as Executable;
+  vm.tailCallTarget = null;
+  vm.current = t;
+  const code = state.codeFor(t);
+  if (code !== null) code.main(vm, depth);
+  else interpret(vm, t, 0, depth);
+}
+
+/**
+ * Legacy BPF_LD|BPF_ABS/BPF_IND (interp/exec.ts loadPacket): a big-endian load relative to
+ * skb->data. Returns the value (≥ 0), or -1 when out of bounds (the program then ends with r0 = 0).
+ */
+function ldabs(vm: Vm, size: number, off: number, pc: number): number {
+  const region = vm.memory.regions[vm.memory.packetTag];
+  if (region === undefined || region.invalid !== null) {
+    throw new BpfFault('null_dereference', pc, 'legacy packet load with no packet');
+  }
+  const start = vm.packetDataOffset;
+  const end = vm.packetDataEnd >= 0 ? vm.packetDataEnd : region.size;
+  if (off < 0 || start + off + size > end) return -1;
+  const v = region.view;
+  const o = start + off;
+  return size === 4 ? v.getUint32(o, false) : size === 2 ? v.getUint16(o, false) : v.getUint8(o);
+}
+
+/** Instructions of the fault's block after its pc, to take back from a block's up-front count. */
+function after(table: Int32Array, e: unknown): number {
+  if (e instanceof BpfFault && e.pc >= 0 && e.pc < table.length) return table[e.pc];
+  return 0;
+}
+
+/** Everything generated code reaches through its `rt` parameter. */
+export const rt = {
+  state,
+  ld,
+  ldHi,
+  st,
+  div32,
+  div64,
+  mulhu,
+  bswap16,
+  bswap32,
+  atomic,
+  unknownHelper,
+  fault,
+  interpret,
+  enter,
+  callx,
+  tail,
+  ldabs,
+  after,
+};
+
+export type Runtime = typeof rt;
