@@ -2,7 +2,7 @@
 // what lands in the EventStream and in the maps, and the errno for bad flags, sizes and indexes
 // (net/core/filter.c bpf_skb_event_output, kernel/trace/bpf_trace.c, kernel/bpf/ringbuf.c).
 import { describe, expect, it } from 'vitest';
-import type { EventEnv } from '../../../src/bpf/helpers/events.js';
+import type { HelperEnv } from '../../../src/bpf/helpers/env.js';
 import type { PerfEventArrayMap } from '../../../src/bpf/maps/perf-event-array.js';
 import type { RingBufMap } from '../../../src/bpf/maps/ringbuf.js';
 import { BPF_MAP_TYPE } from '../../../src/bpf/spec.js';
@@ -11,7 +11,7 @@ import { Bench, frame, hex, save } from '../trace/harness.js';
 
 function withStream(b: Bench): EventStream {
   const stream = new EventStream();
-  Object.assign(b.sim.env as EventEnv, { events: stream });
+  Object.assign(b.sim.env as HelperEnv, { events: stream });
   return stream;
 }
 
