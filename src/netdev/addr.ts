@@ -38,9 +38,9 @@ export function parsePrefix(s: string, where = 'prefix'): Prefix {
   return { family: familyOf(addr), addr, len };
 }
 
-/** iproute2-style text; IPv4-mapped IPv6 addresses stay in hex groups (`::ffff:a00:1`). */
+/** iproute2-style text (inet_ntop): IPv4-mapped IPv6 addresses end dotted (`::ffff:10.0.0.1`). */
 export function formatIp(addr: Uint8Array): string {
-  return addr.length === 4 ? formatIpv4(addr) : formatIpv6(addr, 0, false);
+  return addr.length === 4 ? formatIpv4(addr) : formatIpv6(addr, 0);
 }
 
 export function formatPrefix(p: Prefix): string {

@@ -10,7 +10,7 @@ describe('addresses', () => {
     expect(formatIp(parseIp('fd00:0:0:0:0:0:0:1'))).toBe('fd00::1');
     expect(formatIp(parseIp('2001:db8:0:1:0:0:0:1'))).toBe('2001:db8:0:1::1');
     expect(formatIp(parseIp('::'))).toBe('::');
-    expect(formatIp(parseIp('::ffff:10.0.0.1'))).toBe('::ffff:a00:1');
+    expect(formatIp(parseIp('::ffff:10.0.0.1'))).toBe('::ffff:10.0.0.1');
     expect(formatIp(parseIp('1:0:1:0:1:0:1:0'))).toBe('1:0:1:0:1:0:1:0');
   });
   it('parses prefixes and default', () => {

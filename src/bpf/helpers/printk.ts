@@ -3,7 +3,6 @@
 // l/ll, %c, %s, %p and %pI4/%pi4/%pI6/%pi6/%pks/%pus; anything else is -EINVAL. The line goes to
 // the simulation's trace_pipe in the kernel's format, stamped with the simulated clock.
 import { ERRNO } from '../../errors.js';
-import { formatIp } from '../../netdev/addr.js';
 import type { Vm } from '../vm.js';
 import { envOf } from './env.js';
 import { argBytes, argU32, defineHelper, retS64 } from './registry.js';
@@ -46,7 +45,7 @@ export function bprintf(vm: Vm, fmt: string, args: readonly bigint[]): string | 
         const fam = fmt[i + 2];
         if (fam !== '4' && fam !== '6') return -ERRNO.EINVAL;
         const bytes = readMem(vm, arg, fam === '4' ? 4 : 16);
-        out += pad(bytes ? formatIp(bytes) : '(null)');
+        out += pad(bytes ? printkIp(bytes, n === 'i') : '(null)');
         i += 2;
         continue;
       }
@@ -94,6 +93,16 @@ export function bprintf(vm: Vm, fmt: string, args: readonly bigint[]): string | 
     }
   }
   return out.length >= MAX_BPRINTF_BUF ? out.slice(0, MAX_BPRINTF_BUF - 1) : out;
+}
+
+/**
+ * lib/vsprintf.c ip_addr_string: %pI4 `1.2.3.4`, %pi4 `001.002.003.004`, %pI6 eight colon-separated
+ * 4-digit groups (uncompressed), %pi6 32 hex digits.
+ */
+function printkIp(b: Uint8Array, noDots: boolean): string {
+  if (b.length === 4) return Array.from(b, (x) => (noDots ? String(x).padStart(3, '0') : String(x))).join('.');
+  const hex = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+  return noDots ? hex : hex.match(/.{4}/g)!.join(':');
 }
 
 function isSpace(c: number): boolean {
