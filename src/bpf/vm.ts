@@ -39,6 +39,8 @@ export interface Executable {
   readonly insns: readonly Insn[];
   /** Owned by the VM: the packed form, built on first run. */
   prepared?: unknown;
+  /** Owned by the compiled tier (src/bpf/jit): run count and compiled code. */
+  jit?: unknown;
 }
 
 export interface RunOptions {
@@ -127,6 +129,15 @@ export class Vm {
    * a number or bigint is taken as r1's 64-bit value.
    */
   run(exe: Executable, r1?: bigint | number, opts?: RunOptions): RunResult {
+    return this.runWith(exe, r1, opts, interpretMain, 0);
+  }
+
+  /**
+   * run() with `enter` in place of the interpreter loop: how the compiled tier runs a program
+   * with the same setup, budget and fault handling. Frame 0's stack is zeroed from `stackLow`
+   * (bytes below it are ones the program can never address).
+   */
+  runWith(exe: Executable, r1: bigint | number | undefined, opts: RunOptions | undefined, enter: (vm: Vm, exe: Executable) => void, stackLow: number): RunResult {
     if (this.running) throw new SimError('EBUSY', `run ${exe.name}: this VM is already running a program`);
     const regs = this.regs;
     const savedLimit = this.insnLimit;
@@ -141,10 +152,12 @@ export class Vm {
     this.depth = 0;
     this.pc = 0;
     this.current = exe;
-    this.setFrameStack(0);
+    this.stacks[0].bytes.fill(0, stackLow);
+    regs[20] = MAX_BPF_STACK;
+    regs[21] = TAG_STACK0;
     this.running = true;
     try {
-      execute(this, exe, 0, 0);
+      enter(this, exe);
       return new RunResult(regs[0], regs[1], this.insnCount);
     } catch (e) {
       return new RunResult(0, 0, this.insnCount, this.asFault(e));
@@ -206,6 +219,10 @@ export class Vm {
     if (fault.insnText === '' && this.current !== null) fault.insnText = describeInsn(this.current.insns, fault.pc);
     return fault;
   }
+}
+
+function interpretMain(vm: Vm, exe: Executable): void {
+  execute(vm, exe, 0, 0);
 }
 
 function setPair(regs: Int32Array, at: number, value: bigint | number): void {

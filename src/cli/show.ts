@@ -1,5 +1,6 @@
 // show.ts: one-object descriptions of live programs and maps in bpftool's `prog show` /
 // `map show` line shapes, as text and as JSON.
+import { compileNow, engineOf } from '../bpf/jit/engine.js';
 import type { BpfMap } from '../bpf/maps/map.js';
 import { BPF_PROG_TYPE } from '../bpf/spec.js';
 import type { Program } from '../sim/program.js';
@@ -13,13 +14,16 @@ export function progTypeName(type: number): string {
 export function describeProgram(p: Program): { text: string; json: Record<string, unknown> } {
   const gpl = isGplCompatible(p.spec.license);
   const mapIds = p.maps.map((m) => m.id);
+  compileNow(p);
+  const eng = engineOf(p);
+  const engine = eng.engine === 'compiled' ? 'compiled' : `interpreter (${eng.reason ?? 'not compiled'})`;
   const text =
     `${p.id}: ${progTypeName(p.type)}  name ${p.name}  tag ${p.tag}${gpl ? '  gpl' : ''}\n` +
     `\tsection ${p.section}  xlated ${p.insns.length * 8}B  insns ${p.insns.length}` +
-    `${mapIds.length ? `  map_ids ${mapIds.join(',')}` : ''}\n`;
+    `${mapIds.length ? `  map_ids ${mapIds.join(',')}` : ''}  engine ${engine}\n`;
   return {
     text,
-    json: { id: p.id, type: progTypeName(p.type), name: p.name, tag: p.tag, gpl_compatible: gpl, section: p.section, bytes_xlated: p.insns.length * 8, insns: p.insns.length, map_ids: mapIds },
+    json: { id: p.id, type: progTypeName(p.type), name: p.name, tag: p.tag, gpl_compatible: gpl, section: p.section, bytes_xlated: p.insns.length * 8, insns: p.insns.length, map_ids: mapIds, engine: eng.engine, ...(eng.reason ? { engine_reason: eng.reason } : {}) },
   };
 }
 

@@ -4,6 +4,7 @@
 // what the replay is about: it is taken off the datapath there (like a tap after tc; accounted as
 // "held") and, with an egress chain, transmitted back out of the device through it (a bump in the
 // wire); the output capture gets the passing frames (ingress only) or what leaves the wire.
+import type { Engine } from '../bpf/jit/engine.js';
 import { loadObjectFile } from '../bpf/elf/index.js';
 import type { Skb } from '../bpf/skb/skb.js';
 import { SimError } from '../errors.js';
@@ -25,6 +26,7 @@ export interface ReplayOptions {
   egress: readonly string[];
   output?: string;
   onProgress?: (packets: number, bytes: number) => void;
+  engine?: Engine;
 }
 
 export interface ReplayResult {
@@ -92,7 +94,7 @@ export function replay(o: ReplayOptions): ReplayResult {
       return counted.programs(d, hook);
     },
   });
-  const m = new Machine(world, { wrapChains: wrap });
+  const m = new Machine(world, { wrapChains: wrap, engine: o.engine });
   const objects = new Map<string, LoadedObject>();
   const attach = (hook: Hook, refs: readonly string[]) =>
     refs.map((ref) => {

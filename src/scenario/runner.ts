@@ -4,6 +4,7 @@
 //   2. replay: captures stream into <out>/<ns>-<dev>.{rx,tx}.pcap while traffic runs; a capture
 //      that breaks part way keeps what was replayed, and report.json + INCOMPLETE.txt say so;
 //   3. judge: expectations → report.json; exit 0 (passed), 1 (an expectation or step failed).
+import type { Engine } from '../bpf/jit/engine.js';
 import { existsSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { SimError } from '../errors.js';
@@ -31,6 +32,8 @@ export interface RunOptions {
   keepFates?: boolean;
   /** Record every program run (helper calls, tail calls, map writes) in machine.sim.tracer. */
   trace?: boolean;
+  /** Overrides the scenario's `engine`. */
+  engine?: Engine;
 }
 
 export interface RunResult {
@@ -66,7 +69,7 @@ export function slug(name: string): string {
 }
 
 /** Topology, programs, maps and control-plane steps. A step that fails without `expect` throws. */
-export function build(src: ScenarioSource, opts: { keepFates?: boolean; trace?: boolean } = {}): Built {
+export function build(src: ScenarioSource, opts: { keepFates?: boolean; trace?: boolean; engine?: Engine } = {}): Built {
   const s = src.scenario;
   const baseDir = dirname(resolve(src.file));
   const world = buildWorld(s, src.where);
@@ -76,7 +79,7 @@ export function build(src: ScenarioSource, opts: { keepFates?: boolean; trace?: 
     if (Number.isNaN(ms)) throw new SimError('EINVAL', `${src.where(['clock', 'start'])}: "${s.clock.start}" is not an ISO 8601 time`);
     clockStart = BigInt(ms) * 1_000_000n;
   }
-  const machine = new Machine(world, { seed: s.seed, cpus: s.cpus, clockStart, keepFates: opts.keepFates });
+  const machine = new Machine(world, { seed: s.seed, cpus: s.cpus, clockStart, keepFates: opts.keepFates, engine: opts.engine ?? s.engine });
   if (opts.trace) machine.sim.enableTrace();
   for (const [nsName, ns] of Object.entries(s.namespaces ?? {})) {
     for (const [devName, d] of Object.entries(ns.devices ?? {})) if (d.clsact) machine.classic.addQdisc(world.device(`${nsName}/${devName}`));

@@ -16,6 +16,7 @@ import { BPF_MAP_TYPE, type MapSpec, type ObjectSpec, type ProgramSpec } from '.
 import { Skb } from '../bpf/skb/skb.js';
 import { SkBuffContext } from '../bpf/context/sk-buff-ctx.js';
 import { type RunResult, Vm } from '../bpf/vm.js';
+import { type EngineOptions, type Engine, runProgram } from '../bpf/jit/engine.js';
 import { bindSkb } from '../bpf/context/bind.js';
 import { EventStream } from '../bpf/trace/event-stream.js';
 import { PacketTracer, type TracerOptions } from '../bpf/trace/tracer.js';
@@ -32,6 +33,11 @@ export interface SimulatorOptions {
   insnLimit?: number;
   /** CLOCK_REALTIME at start, in ns. */
   clockStart?: bigint;
+  /**
+   * 'compiled' (default): interpret a program's first runs, then translate it to JavaScript
+   * (src/bpf/jit); 'interpreter': always the reference interpreter.
+   */
+  engine?: Engine;
 }
 
 /** The live maps and programs made from one object file. */
@@ -63,11 +69,16 @@ export class Simulator {
   readonly env: HelperEnv;
   /** The __sk_buff handler runs use (one per simulator: runs never nest). */
   readonly ctx: SkBuffContext;
+  /** Which tier runs programs (see SimulatorOptions.engine). */
+  readonly engine: Engine;
+  private readonly engineOpts: EngineOptions;
   private nextMapId = 1;
   private nextProgId = 1;
 
   constructor(opts: SimulatorOptions = {}) {
     this.cpus = opts.cpus ?? 1;
+    this.engine = opts.engine ?? 'compiled';
+    this.engineOpts = { engine: this.engine };
     this.clock = new SimClock(opts.clockStart ?? 0n);
     this.prng = new Prng(opts.seed ?? 1);
     this.vm = new Vm(this.memory);
@@ -119,7 +130,7 @@ export class Simulator {
     this.vm.packetDataOffset = skb.data;
     const tracer = this.tracer;
     if (tracer !== null) tracer.beginRun(prog, hook ?? (this.describeHook !== null ? this.describeHook(skb) : 'test_run'));
-    const res = this.vm.run(prog);
+    const res = runProgram(this.vm, prog, undefined, this.engineOpts);
     if (tracer !== null) tracer.endRun(res);
     prog.runCount++;
     prog.insnTotal += res.insnCount;

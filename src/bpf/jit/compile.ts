@@ -78,7 +78,8 @@ export function compileExecutable(exe: Executable, opts: CompileOptions = {}): C
   } catch (e) {
     return { ok: false, reason: `code generation failed: ${e instanceof Error ? e.message : String(e)}` };
   }
-  const code: CompiledCode = { entries: fns, main: fns.get(0) as EntryFn, stackLow: low };
+  const main = fns.get(0) as EntryFn;
+  const code: CompiledCode = { entries: fns, main, stackLow: low, enter: (vm) => main(vm, 0) };
   holder.code = code;
   return { ok: true, code, source };
 }

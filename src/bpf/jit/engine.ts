@@ -8,12 +8,10 @@
 //   engineOf(exe) -> { engine: 'compiled' | 'interpreter', reason? }   for `prog show`
 //   compileNow(exe) compiles at once (load time), whatever the run count.
 // Both tiers give the same RunResult, registers (low words; high words of r1..r9 after exit are
-// unspecified in compiled code, see liveness.ts), memory, faults and helper calls.
-import { BpfFault } from '../fault.js';
-import { TAG_CTX, TAG_STACK0 } from '../memory.js';
-import { MAX_BPF_STACK } from '../opcodes.js';
-import { describeInsn } from '../interp/describe.js';
-import { RunResult, type Executable, type RunOptions, type Vm } from '../vm.js';
+// unspecified in compiled code, see liveness.ts), memory, faults and helper calls; frame-0 stack
+// bytes below the program's lowest reachable offset are not re-zeroed per run (stack.ts).
+// Callbacks run through vm.invoke() stay on the interpreter.
+import type { Executable, RunOptions, RunResult, Vm } from '../vm.js';
 import { compileExecutable, type CompileOptions } from './compile.js';
 import { state, type CompiledCode } from './runtime.js';
 
@@ -107,48 +105,11 @@ export function runProgram(vm: Vm, exe: Executable, r1?: bigint | number, opts?:
 
 /** vm.run() with the compiled main function in place of the interpreter loop. */
 function runCompiled(vm: Vm, exe: Executable, code: CompiledCode, r1: bigint | number | undefined, opts: RunOptions | undefined): RunResult {
-  const regs = vm.regs;
-  const savedLimit = vm.insnLimit;
-  if (opts?.insnLimit !== undefined) vm.insnLimit = opts.insnLimit;
-  for (let i = 0; i < 22; i++) regs[i] = 0; // a builtin fill() call costs more than these stores
-  if (r1 === undefined) regs[3] = TAG_CTX;
-  else vm.setReg(1, r1);
-  if (opts?.r2 !== undefined) vm.setReg(2, opts.r2);
-  vm.insnCount = 0;
-  vm.tailCallCount = 0;
-  vm.tailCallTarget = null;
-  vm.depth = 0;
-  vm.pc = 0;
-  vm.current = exe;
-  // vm.setFrameStack(0), zeroing only what the program can address (stack.ts)
-  regs[20] = MAX_BPF_STACK;
-  regs[21] = TAG_STACK0;
-  const low = code.stackLow;
-  state.stackWhole = low === 0;
-  const stack = vm.memory.regions[TAG_STACK0];
-  if (low < MAX_BPF_STACK - 64) stack.bytes.fill(0, low);
-  else for (let o = low & ~7; o < MAX_BPF_STACK; o += 8) stack.view.setFloat64(o, 0);
+  state.stackWhole = code.stackLow === 0;
   state.synced = null;
   try {
-    code.main(vm, 0);
-    return new RunResult(regs[0], regs[1], vm.insnCount);
-  } catch (e) {
-    return new RunResult(0, 0, vm.insnCount, asFault(vm, e));
+    return vm.runWith(exe, r1, opts, code.enter, code.stackLow);
   } finally {
     state.synced = null;
-    vm.insnLimit = savedLimit;
   }
-}
-
-/** Vm.asFault's rules: any exception becomes a BpfFault with the instruction located. */
-function asFault(vm: Vm, e: unknown): BpfFault {
-  let fault: BpfFault;
-  if (e instanceof BpfFault) fault = e;
-  else {
-    const msg = e instanceof Error ? e.message : String(e);
-    fault = new BpfFault('helper_fault', vm.pc, `helper failed: ${msg}`);
-  }
-  if (fault.pc < 0) fault.pc = vm.pc;
-  if (fault.insnText === '' && vm.current !== null) fault.insnText = describeInsn(vm.current.insns, fault.pc);
-  return fault;
 }

@@ -21,6 +21,8 @@ export interface CompiledCode {
   readonly main: EntryFn;
   /** Frame-stack bytes below this offset are never addressed (stack.ts). */
   readonly stackLow: number;
+  /** `main` at frame 0, in the shape Vm.runWith takes. */
+  readonly enter: (vm: Vm) => void;
 }
 
 /** Per-process run state shared by all compiled code (JavaScript runs one program at a time). */

@@ -1,5 +1,7 @@
 // prog.ts: `tcxsim prog run|show|dump`, shaped like bpftool's prog commands. `prog run` is
 // BPF_PROG_TEST_RUN on an object file: no root, no kernel, the kernel's results.
+import type { Engine } from '../../bpf/jit/engine.js';
+import { engineOption } from '../options.js';
 import { writeFileSync } from 'node:fs';
 import { disassemble } from '../../bpf/asm/index.js';
 import { formatDump, loadMap } from '../../bpf/maps/dump.js';
@@ -22,13 +24,14 @@ export interface ProgRunArgs {
   mapOut?: string[];
   json: boolean;
   trace: boolean;
+  engine: Engine;
   cpus: number;
   seed: number;
 }
 
 /** Runs `prog run` and returns what it prints on stdout and its exit code. */
 export function progRun(a: ProgRunArgs): { out: string; err: string; code: number } {
-  const { sim, obj } = loadForCli(a.obj, { cpus: a.cpus, seed: a.seed });
+  const { sim, obj } = loadForCli(a.obj, { cpus: a.cpus, seed: a.seed, engine: a.engine });
   const prog = obj.program(a.prog);
   for (const { map, file } of mapFileArgs(a.mapIn, '--map-in')) {
     const text = new TextDecoder().decode(readInput(file, '--map-in'));
@@ -88,6 +91,7 @@ const runCommand: Command = {
       .option('map-out', { type: 'string', array: true, describe: '<map>=<file.json>: write a map after the run' })
       .option('cpus', { type: 'number', default: 1, describe: 'simulated CPUs (per-CPU map sizes)' })
       .option('seed', { type: 'number', default: 1, describe: 'seed of bpf_get_prandom_u32' })
+      .option('engine', engineOption)
       .option('json', { type: 'boolean', default: false, describe: 'print {"retval":R,"duration":D}' })
       .option('trace', { type: 'boolean', default: false, describe: 'print every program run: helper calls, tail calls, map writes, trace_pipe, events' }),
   handler: (args) => {

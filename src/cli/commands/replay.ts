@@ -2,6 +2,8 @@
 // [-w out.pcap] [--json]`: a capture through a one-device tcx chain without a scenario file
 // (src/scenario/replay.ts says what passes and what is written). Summary on stdout, ending
 // with tcpreplay's Actual:/Rated: lines.
+import type { Engine } from '../../bpf/jit/engine.js';
+import { engineOption } from '../options.js';
 import { DROP_REASONS } from '../../netdev/datapath/drop.js';
 import { replay } from '../../scenario/replay.js';
 import { progress } from '../report/progress.js';
@@ -15,13 +17,14 @@ export interface ReplayArgs {
   egress?: string[];
   write?: string;
   json: boolean;
+  engine: Engine;
 }
 
 const list = (v: string[] | undefined): string[] => (v ?? []).flatMap((x) => x.split(',')).map((x) => x.trim()).filter(Boolean);
 
 export function replayCommandImpl(a: ReplayArgs): { out: string; err: string; code: number } {
   const bar = progress();
-  const r = replay({ input: a.read, dev: a.dev, ingress: list(a.ingress), egress: list(a.egress), output: a.write, onProgress: (p, b) => bar.update(p, b) });
+  const r = replay({ input: a.read, dev: a.dev, ingress: list(a.ingress), egress: list(a.egress), output: a.write, engine: a.engine, onProgress: (p, b) => bar.update(p, b) });
   bar.done();
   const acc = r.machine.datapath.accounting;
   const drops = Object.fromEntries(acc.drops);
@@ -65,7 +68,8 @@ export const replayCommand: Command = {
       .option('ingress', { type: 'string', array: true, describe: '<obj.o>:<prog>[,...] attached at ingress, in run order' })
       .option('egress', { type: 'string', array: true, describe: '<obj.o>:<prog>[,...] attached at egress; passing packets go back out through it' })
       .option('write', { alias: 'w', type: 'string', describe: 'write what passes (or what leaves the wire, with --egress) here' })
-      .option('json', { type: 'boolean', default: false, describe: 'print a JSON summary' }),
+      .option('json', { type: 'boolean', default: false, describe: 'print a JSON summary' })
+      .option('engine', engineOption),
   handler: (args) => {
     const r = replayCommandImpl(args as unknown as ReplayArgs);
     process.stderr.write(r.err);

@@ -2,6 +2,8 @@
 // one pcap per capture point and report.json into the output folder, prints the summary (or the
 // report with --json) on stdout and banners/failures on stderr. Exit 0 passed, 1 an expectation
 // failed, 2 bad input or a run that could not finish.
+import type { Engine } from '../../bpf/jit/engine.js';
+import { engineOption } from '../options.js';
 import { runScenarioFile } from '../../scenario/runner.js';
 import { reportJson } from '../../scenario/report.js';
 import { formatTrace } from '../../bpf/trace/index.js';
@@ -14,11 +16,12 @@ export interface RunArgs {
   out?: string;
   json: boolean;
   trace: boolean;
+  engine?: Engine;
 }
 
 export async function runCommandImpl(a: RunArgs): Promise<{ out: string; err: string; code: number }> {
   const bar = progress();
-  const r = await runScenarioFile(a.scenario, { outDir: a.out, keepFates: a.trace, trace: a.trace, onProgress: (p, b) => bar.update(p, b) });
+  const r = await runScenarioFile(a.scenario, { outDir: a.out, keepFates: a.trace, trace: a.trace, engine: a.engine, onProgress: (p, b) => bar.update(p, b) });
   bar.done();
   let err = `tcxsim: ran ${a.scenario} (${r.report.scenario})${r.outDir ? ` → ${displayPath(r.outDir)}/` : ''}\n`;
   let out = '';
@@ -44,6 +47,7 @@ export const runCommand: Command = {
       .positional('scenario', { type: 'string', describe: 'scenario file (YAML)', demandOption: true })
       .option('out', { alias: 'o', type: 'string', describe: 'output folder (default out/<scenario name>/)' })
       .option('json', { type: 'boolean', default: false, describe: 'print the JSON report instead of the summary' })
+      .option('engine', { ...engineOption, default: undefined, describe: `${engineOption.describe} (default: the scenario's engine, else compiled)` })
       .option('trace', { type: 'boolean', default: false, describe: "print every program run (helper calls, tail calls, map writes), each packet's fate and trace_pipe" }),
   handler: async (args) => {
     const r = await runCommandImpl(args as unknown as RunArgs);
