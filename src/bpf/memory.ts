@@ -72,6 +72,10 @@ export class Memory {
   readonly regions: Region[] = [];
   private nextStatic = TAG_STATIC0;
   private packetGen = 0;
+  /** Highest generation used since the last resetPacket (only those slots need clearing). */
+  private packetHigh = 0;
+  /** One faulting region per helper that invalidates packet pointers (no allocation per call). */
+  private readonly stale = new Map<string, Region>();
 
   constructor() {
     for (let i = 0; i < TAG_STATIC0; i++) this.regions.push(NULL_REGION);
@@ -98,7 +102,8 @@ export class Memory {
 
   /** Installs the packet of a new run at the first generation tag and returns that tag. */
   resetPacket(region: Region): number {
-    for (let i = 1; i < PACKET_GENERATIONS; i++) this.regions[TAG_PACKET0 + i] = NULL_REGION;
+    for (let i = 1; i <= this.packetHigh; i++) this.regions[TAG_PACKET0 + i] = NULL_REGION;
+    this.packetHigh = 0;
     this.packetGen = 0;
     this.regions[TAG_PACKET0] = region;
     return TAG_PACKET0;
@@ -107,8 +112,11 @@ export class Memory {
   /** The packet changed shape: old pointers go stale, the new region gets the next tag. */
   replacePacket(region: Region, why: string): number {
     const old = TAG_PACKET0 + this.packetGen;
-    this.regions[old] = Region.invalidRegion('packet', `packet pointer invalidated by ${why}`);
+    let stale = this.stale.get(why);
+    if (stale === undefined) this.stale.set(why, (stale = Region.invalidRegion('packet', `packet pointer invalidated by ${why}`)));
+    this.regions[old] = stale;
     this.packetGen = (this.packetGen + 1) % PACKET_GENERATIONS;
+    if (this.packetGen > this.packetHigh) this.packetHigh = this.packetGen;
     const tag = TAG_PACKET0 + this.packetGen;
     this.regions[tag] = region;
     return tag;

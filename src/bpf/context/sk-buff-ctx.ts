@@ -184,8 +184,20 @@ export class SkBuffContext implements CtxHandler {
     }
   }
 
-  /** tc_cls_act_is_valid_access + bpf_skb_is_valid_access; returns the field or throws. */
+  /**
+   * tc_cls_act_is_valid_access + bpf_skb_is_valid_access; returns the field or throws. The
+   * verifier decides each (offset, size, direction) once; accepted accesses are remembered so a
+   * replay pays one table lookup per context access, not the whole rule set.
+   */
   private check(off: number, size: number, write: boolean, signed: boolean, pc: number): SkBuffField {
+    const key = off >= 0 && off < SK_BUFF_SIZE && size <= 8 ? (((off << 4) | (size << 1) | (write ? 1 : 0)) << 1) | (signed ? 1 : 0) : -1;
+    if (key >= 0 && ACCEPTED[key] === 1) return SK_BUFF_FIELDS[FIELD_AT[off]];
+    const fd = this.validate(off, size, write, signed, pc);
+    if (key >= 0) ACCEPTED[key] = 1;
+    return fd;
+  }
+
+  private validate(off: number, size: number, write: boolean, signed: boolean, pc: number): SkBuffField {
     if (off < 0 || off >= SK_BUFF_SIZE) {
       throw this.fault(off, size, write, pc, `offset ${off} is outside the ${SK_BUFF_SIZE}-byte __sk_buff`);
     }
@@ -222,6 +234,9 @@ export class SkBuffContext implements CtxHandler {
     return new BpfFault('ctx_access', pc, detail, 'ctx', off, size);
   }
 }
+
+/** Accesses already validated, by (offset, size, write, signed); see check(). */
+const ACCEPTED = new Uint8Array(SK_BUFF_SIZE << 5);
 
 function swap16(v: number): number {
   return ((v & 0xff) << 8) | ((v >>> 8) & 0xff);
