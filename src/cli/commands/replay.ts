@@ -52,7 +52,12 @@ export function replayCommandImpl(a: ReplayArgs): { out: string; err: string; co
   }
   lines.push(`Passed ingress: ${r.passed} of ${r.packets}`);
   if (r.chains[1]!.programs.length) lines.push(`Left the wire: ${acc.wire}`);
-  for (const [reason, n] of acc.drops) lines.push(`Dropped ${n}: ${reason} (SKB_DROP_REASON_${DROP_REASONS[reason]})`);
+  // Drops after a passing chain happen where the kernel would drop them: in the stack (a frame
+  // not addressed to the device's MAC is PACKET_OTHERHOST and ip_rcv drops it).
+  for (const [reason, n] of acc.drops) {
+    const why = reason === 'otherhost' ? ` — not addressed to ${a.dev}'s MAC, dropped by the stack after the chain` : '';
+    lines.push(`Dropped ${n}: ${reason} (SKB_DROP_REASON_${DROP_REASONS[reason]})${why}`);
+  }
   if (a.write) lines.push(`Wrote ${r.written} packets to ${a.write}`);
   lines.push(...rateLines(r.packets, r.bytes, r.wallMs, Number(r.spanNs) / 1e9));
   return { out: `${lines.join('\n')}\n`, err, code: r.error ? 2 : 0 };
