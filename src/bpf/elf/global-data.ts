@@ -4,11 +4,18 @@
 import { BTF_KIND } from '../btf/kinds.js';
 import type { Btf } from '../btf/types.js';
 import { BPF_F_MMAPABLE, BPF_F_RDONLY_PROG, BPF_MAP_TYPE, type MapSpec } from '../spec.js';
+import { SimError } from '../../errors.js';
+import { MAX_SLAB_BYTES } from '../maps/slab.js';
 import type { ElfSection } from './elf-file.js';
 
 export type DataKind = 'data' | 'rodata' | 'bss';
 
-export function globalDataMap(sec: ElfSection, kind: DataKind, btf: Btf | undefined): MapSpec {
+export function globalDataMap(sec: ElfSection, kind: DataKind, btf: Btf | undefined, file = 'object'): MapSpec {
+  // The section becomes one array value: over INT_MAX is E2BIG (array_map_alloc_check); past what
+  // tcxsim allocates for a map, ENOMEM (a failed bpf_map_area_alloc). `.bss` has no file bytes,
+  // so only this check stands between a corrupt header and a multi-gigabyte allocation.
+  if (sec.size > 0x7fffffff) throw new SimError('E2BIG', `${file}: section ${sec.name}: ${sec.size} bytes is over INT_MAX for a global data map`);
+  if (sec.size > MAX_SLAB_BYTES) throw new SimError('ENOMEM', `${file}: section ${sec.name}: ${sec.size} bytes is more than tcxsim allocates for one map`);
   // libbpf 1.1 bpf_object__init_internal_map sets MMAPABLE unconditionally (measured: a `.data`
   // holding only a static variable is created with flags 0x400); newer libbpf drops it when no
   // global variable lives in the section.

@@ -83,7 +83,7 @@ export function loadObject(bytes: Uint8Array, file: string): ObjectSpec {
       const hasSyms = elf.symbols.some((y) => y.shndx === s.index && y.type !== STT_SECTION && y.type !== STT_FILE);
       // cilium/ebpf: a data section nobody names or references (e.g. `.rodata.str1.1`) is dropped.
       if (s.size === 0 || (!hasSyms && !referenced.has(s.index))) continue;
-      addMap(globalDataMap(s, k, btf), s.index, 0, where(s));
+      addMap(globalDataMap(s, k, btf, file), s.index, 0, where(s));
       dataMaps.set(s.index, s.name);
     }
   }

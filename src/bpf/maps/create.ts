@@ -64,6 +64,9 @@ export interface ValidateOptions {
 }
 
 /** Validates like the kernel; throws SimError with its errno. The ELF loader calls it too (bpf/elf/map-check.ts). */
+/** value_size > INT_MAX is E2BIG in array_map_alloc_check. */
+const INT_MAX = 0x7fffffff;
+
 export function validateMapAttrs(a: MapAttrs, opts: ValidateOptions = {}): void {
   const T = BPF_MAP_TYPE;
   const what = `${opts.where ? `${opts.where}: ` : ''}map${a.name ? ` '${a.name}'` : ''} (${mapTypeName(a.type)})`;
@@ -94,6 +97,7 @@ export function validateMapAttrs(a: MapAttrs, opts: ValidateOptions = {}): void 
       // array_map_alloc_check
       const percpu = a.type === T.PERCPU_ARRAY;
       if (a.maxEntries === 0 || a.keySize !== 4 || a.valueSize === 0) reject('EINVAL', 'needs key_size 4, value_size > 0, max_entries > 0');
+      if (a.valueSize > INT_MAX) reject('E2BIG', 'value_size over INT_MAX');
       checkFlags(ARRAY_CREATE_FLAG_MASK);
       if (a.type !== T.ARRAY && a.flags & (BPF_F_MMAPABLE | BPF_F_INNER_MAP)) reject('EINVAL', 'BPF_F_MMAPABLE and BPF_F_INNER_MAP only for plain arrays');
       if (a.type !== T.PERF_EVENT_ARRAY && a.flags & BPF_F_PRESERVE_ELEMS) reject('EINVAL', 'BPF_F_PRESERVE_ELEMS only for perf event arrays');

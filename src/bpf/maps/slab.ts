@@ -7,10 +7,26 @@
 // quiesce() (our RCU grace period: the end of the program run, or any syscall-side operation),
 // so a pointer a program still holds reads the stale value, as under the kernel's RCU, and
 // never another key's value. When no slot is free the slab grows; the region keeps its tag.
+import { SimError } from '../../errors.js';
 import { Region, type Memory } from '../memory.js';
 
+/** round_up(n, 8) for any size a map attribute can hold (no 32-bit bit operations). */
 export function roundUp8(n: number): number {
-  return (n + 7) & ~7;
+  return Math.ceil(n / 8) * 8;
+}
+
+/**
+ * The most storage one map may take in tcxsim (1 GiB). The kernel's bound is the memory it can
+ * allocate (a failed bpf_map_area_alloc is ENOMEM); ours is what a Node process can hold.
+ */
+export const MAX_SLAB_BYTES = 2 ** 30;
+
+/** A zeroed value slab of `bytes`, or ENOMEM as a failed bpf_map_area_alloc gives. */
+export function allocSlab(name: string, bytes: number): Uint8Array {
+  if (bytes > MAX_SLAB_BYTES) {
+    throw new SimError('ENOMEM', `map ${name}: ${bytes} bytes of values is more than tcxsim allocates for one map (${MAX_SLAB_BYTES})`);
+  }
+  return new Uint8Array(bytes);
 }
 
 export class ValueSlab {
@@ -33,7 +49,7 @@ export class ValueSlab {
   ) {
     this.stride = roundUp8(valueSize);
     this.capacity = Math.max(1, initialCapacity);
-    this.bytes = new Uint8Array(this.capacity * this.cpus * this.stride);
+    this.bytes = allocSlab(name, this.capacity * this.cpus * this.stride);
     this.free = new Int32Array(this.capacity);
     this.tag = memory.addStatic(this.makeRegion());
   }
@@ -85,7 +101,7 @@ export class ValueSlab {
   /** Grows to at least `capacity` slots; pointers keep working (same tag, same offsets). */
   grow(capacity: number): void {
     if (capacity <= this.capacity) return;
-    const bytes = new Uint8Array(capacity * this.cpus * this.stride);
+    const bytes = allocSlab(this.name, capacity * this.cpus * this.stride);
     bytes.set(this.bytes);
     this.bytes = bytes;
     this.capacity = capacity;

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { SimError } from '../../../src/errors.js';
 import { parseElf } from '../../../src/bpf/elf/elf-file.js';
 import { loadObject, loadObjectFile } from '../../../src/bpf/elf/index.js';
+import { globalDataMap } from '../../../src/bpf/elf/global-data.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const read = (rel: string): Uint8Array => new Uint8Array(readFileSync(join(ROOT, `${rel}.o`)));
@@ -323,5 +324,13 @@ describe('map definitions the kernel would reject', () => {
     const L = layout(b);
     L.dv.setUint32(L.sym('old_hash') + 16, 12, true);
     expectFail(b, 'EINVAL', /map 'old_hash': definition of 12 bytes/);
+  });
+});
+
+// Found by fuzzing: a corrupt section header must not turn into a huge allocation.
+describe('oversized global data', () => {
+  it('refuses a .bss over INT_MAX with E2BIG naming the section', () => {
+    const sec = { name: '.bss', size: 970662608920, data: new Uint8Array(0) } as unknown as Parameters<typeof globalDataMap>[0];
+    expect(() => globalDataMap(sec, 'bss', undefined, 'x.o')).toThrow(/E2BIG: x\.o: section \.bss/);
   });
 });

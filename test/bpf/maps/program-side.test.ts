@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { BpfFault } from '../../../src/bpf/fault.js';
 import { Memory, Region } from '../../../src/bpf/memory.js';
+import { createMap } from '../../../src/bpf/maps/create.js';
 import { BPF_ANY, BPF_EXIST, BPF_F_INNER_MAP, BPF_F_NO_PREALLOC, BPF_F_RDONLY_PROG, BPF_MAP_TYPE as T, BPF_NOEXIST } from '../../../src/bpf/spec.js';
 import {
   BPF_F_CURRENT_CPU,
@@ -323,5 +324,15 @@ describe('perf_event_array', () => {
     expect(m.output(4, 0, Uint8Array.from([3]))).toBe(-7);
     expect(m.records[0]).toEqual([Uint8Array.from([2])]);
     expect(m.records[1]).toEqual([Uint8Array.from([1])]);
+  });
+});
+
+// Found by fuzzing: oversized arrays fail like the kernel (E2BIG) or as a failed allocation
+// (ENOMEM), never with a RangeError from a typed array.
+describe('oversized maps', () => {
+  it('array value_size over INT_MAX is E2BIG; storage over the 1 GiB cap is ENOMEM', () => {
+    const env = { memory: new Memory() };
+    expect(() => createMap({ name: 'hits', type: 2, keySize: 4, valueSize: 2717909000, maxEntries: 1, flags: 0 }, env)).toThrow(/E2BIG/);
+    expect(() => createMap({ name: 'big', type: 2, keySize: 4, valueSize: 1 << 20, maxEntries: 4096, flags: 0 }, env)).toThrow(/ENOMEM/);
   });
 });
