@@ -4,7 +4,6 @@
 import { describe, expect, it } from 'vitest';
 import { BpfFault } from '../../../src/bpf/fault.js';
 import { Memory, Region } from '../../../src/bpf/memory.js';
-import { createMap } from '../../../src/bpf/maps/create.js';
 import { BPF_ANY, BPF_EXIST, BPF_F_INNER_MAP, BPF_F_NO_PREALLOC, BPF_F_RDONLY_PROG, BPF_MAP_TYPE as T, BPF_NOEXIST } from '../../../src/bpf/spec.js';
 import {
   BPF_F_CURRENT_CPU,
