@@ -50,24 +50,29 @@ export class Accounting {
   }
 
   end(f: PacketFate): void {
-    switch (f.outcome) {
+    this.tally(f.outcome, f.where, f.reason);
+    if (this.keepFates) this.fates.push(f);
+  }
+
+  /** The counting half of end(): what a packet's end costs when its fate is not kept. */
+  tally(outcome: PacketOutcome, where: string, reason?: DropReason): void {
+    switch (outcome) {
       case 'delivered':
         this.delivered++;
-        this.deliveredByNs.set(f.where, (this.deliveredByNs.get(f.where) ?? 0) + 1);
+        this.deliveredByNs.set(where, (this.deliveredByNs.get(where) ?? 0) + 1);
         break;
       case 'wire':
         this.wire++;
-        this.wireByDev.set(f.where, (this.wireByDev.get(f.where) ?? 0) + 1);
+        this.wireByDev.set(where, (this.wireByDev.get(where) ?? 0) + 1);
         break;
       case 'dropped':
         this.dropped++;
-        this.drops.set(f.reason!, (this.drops.get(f.reason!) ?? 0) + 1);
+        this.drops.set(reason!, (this.drops.get(reason!) ?? 0) + 1);
         break;
       case 'held':
         this.held++;
         break;
     }
-    if (this.keepFates) this.fates.push(f);
   }
 
   /** The totals as one plain object (reports, JSON output). */

@@ -15,8 +15,9 @@ import { BPF_CALL, BPF_HELPER_CALL, BPF_JMP, BPF_PSEUDO_KFUNC_CALL, isLddw } fro
 import { BPF_MAP_TYPE, type MapSpec, type ObjectSpec, type ProgramSpec } from '../bpf/spec.js';
 import { Skb } from '../bpf/skb/skb.js';
 import { SkBuffContext } from '../bpf/context/sk-buff-ctx.js';
-import { type RunResult, Vm } from '../bpf/vm.js';
-import { type EngineOptions, type Engine, runProgram } from '../bpf/jit/engine.js';
+import { RunResult, Vm } from '../bpf/vm.js';
+import type { BpfFault } from '../bpf/fault.js';
+import { type EngineOptions, type Engine, execProgram } from '../bpf/jit/engine.js';
 import { bindSkb } from '../bpf/context/bind.js';
 import { EventStream } from '../bpf/trace/event-stream.js';
 import { PacketTracer, type TracerOptions } from '../bpf/trace/tracer.js';
@@ -122,19 +123,32 @@ export class Simulator {
    * r1 = the __sk_buff. Faults come back in the result, never as exceptions.
    */
   runOnSkb(prog: Program, skb: Skb, hook?: string): RunResult {
+    const fault = this.execOnSkb(prog, skb, hook);
+    const regs = this.vm.regs;
+    return fault === null ? new RunResult(regs[0], regs[1], this.vm.insnCount) : new RunResult(0, 0, this.vm.insnCount, fault);
+  }
+
+  /**
+   * runOnSkb() without the result object, for the datapath's per-packet runs: returns the fault,
+   * or null with r0 in vm.regs[0] (low word) and vm.regs[1] (high word).
+   */
+  execOnSkb(prog: Program, skb: Skb, hook?: string): BpfFault | null {
     this.ctx.tstampTypeAccess = prog.readsTstampType;
     bindSkb(this.ctx, skb);
     const env = this.env;
     env.skb = skb;
     env.progName = prog.name;
-    this.vm.packetDataOffset = skb.data;
+    const vm = this.vm;
+    vm.packetDataOffset = skb.data;
     const tracer = this.tracer;
     if (tracer !== null) tracer.beginRun(prog, hook ?? (this.describeHook !== null ? this.describeHook(skb) : 'test_run'));
-    const res = runProgram(this.vm, prog, undefined, this.engineOpts);
-    if (tracer !== null) tracer.endRun(res);
+    const fault = execProgram(vm, prog, undefined, this.engineOpts);
+    if (tracer !== null) {
+      tracer.endRun(fault === null ? { r0: vm.regs[0], insnCount: vm.insnCount, fault: undefined } : { r0: 0, insnCount: vm.insnCount, fault });
+    }
     prog.runCount++;
-    prog.insnTotal += res.insnCount;
-    return res;
+    prog.insnTotal += vm.insnCount;
+    return fault;
   }
 
   /** Records every later program run (helper calls, tail calls, map writes) in `tracer.runs`. */

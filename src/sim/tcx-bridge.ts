@@ -28,8 +28,8 @@ export class BpfHookProgram implements HookProgram {
   }
 
   run(skb: Skb): number | BpfFault {
-    const res = this.sim.runOnSkb(this.prog, skb);
-    return res.fault ?? res.r0;
+    const sim = this.sim;
+    return sim.execOnSkb(this.prog, skb) ?? sim.vm.regs[0];
   }
 }
 
@@ -88,11 +88,14 @@ export class TcxBridge implements TcxChains {
   programs(dev: NetDevice, hook: Hook): readonly HookProgram[] {
     let c = this.cache.get(dev);
     if (!c) this.cache.set(dev, (c = { ingress: null, egress: null }));
-    let chain = c[hook];
-    if (chain === null) {
-      chain = this.devices.has(dev) ? this.tcx.query(dev.path, hook).programs.map((p) => this.hookProgs.get(p.id)!) : NONE;
-      c[hook] = chain;
-    }
+    // named fields, not c[hook]: a keyed load with two names is a slow generic lookup in V8
+    const chain = hook === 'ingress' ? c.ingress : c.egress;
+    return chain ?? this.query(dev, hook, c);
+  }
+
+  private query(dev: NetDevice, hook: Hook, c: { ingress: readonly HookProgram[] | null; egress: readonly HookProgram[] | null }): readonly HookProgram[] {
+    const chain = this.devices.has(dev) ? this.tcx.query(dev.path, hook).programs.map((p) => this.hookProgs.get(p.id)!) : NONE;
+    c[hook] = chain;
     return chain;
   }
 }

@@ -10,7 +10,7 @@
 import type { Executable } from '../vm.js';
 import { OP_CALL_LOCAL, OP_FAULT, OP_FELL_OFF, preparedOf, type Prepared } from '../interp/prepare.js';
 import { buildCfg, functionEntries, isCondJump, isLdAbs, OP_CALL, OP_CALLX, OP_EXIT, OP_GOTOL, OP_JA, slotsOf, type FuncCfg } from './cfg.js';
-import { condition, emitInsn, emitLdAbs, syncIn, syncOut } from './emit.js';
+import { ALL_REGS, condition, emitInsn, emitLdAbs, syncIn, syncOut } from './emit.js';
 import { liveOut } from './liveness.js';
 import { rt, type CompiledCode, type EntryFn } from './runtime.js';
 import { constants } from './consts.js';
@@ -61,7 +61,7 @@ export function compileExecutable(exe: Executable, opts: CompileOptions = {}): C
   const parts: string[] = [];
   parts.push(
     '"use strict";',
-    'const { ld, ldHi, st, div32, div64, mulhu, bswap16, bswap32, atomic, unknownHelper, fault, interpret, enter, callx, tail, ldabs, after } = rt;',
+    'const { ld, ldHi, st, div32, div64, mulhu, bswap16, bswap32, atomic, unknownHelper, fault, interpret, enter, callx, tail, ldabs, after, SKB } = rt;',
     'const S = rt.state;',
   );
   cfgs.forEach((cfg, k) => {
@@ -94,8 +94,30 @@ function afterTable(p: Prepared, cfg: FuncCfg): Int32Array {
   return t;
 }
 
+/**
+ * The registers a function's code names: the dst/src fields of its instructions, r0..r5 around
+ * helper calls and LD_ABS, all of them around bpf-to-bpf calls, r0 and r10 always. The others
+ * are never loaded from vm.regs nor written back, so they keep what the run's setup, helpers and
+ * callees left there, as they do under the interpreter; small programs skip most of the 44
+ * loads and stores of entry and exit.
+ */
+function usedRegs(p: Prepared, cfg: FuncCfg): number {
+  let used = 1 | (1 << 10);
+  for (const b of cfg.blocks) {
+    for (const pc of slotsOf(p, b)) {
+      const w = p.code[2 * pc];
+      const op = w & 0xff;
+      used |= (1 << ((w >> 8) & 0xf)) | (1 << ((w >> 12) & 0xf));
+      if (op === OP_CALL || isLdAbs(op)) used |= 0x3f;
+      if (op === OP_CALL_LOCAL || op === OP_CALLX) used |= ALL_REGS;
+    }
+  }
+  return used & ALL_REGS;
+}
+
 function emitFunction(p: Prepared, cfg: FuncCfg, k: number, deadHalves: boolean, low: number): string {
   const shape = analyse(cfg);
+  const used = usedRegs(p, cfg);
   const out = liveOut(p, cfg, !deadHalves);
   const cst = constants(p, cfg);
   const blocks = cfg.blocks;
@@ -141,7 +163,7 @@ function emitFunction(p: Prepared, cfg: FuncCfg, k: number, deadHalves: boolean,
       else if (simple(x, taken) || !simple(x, fall)) lines.push(`if (${cond}) { ${branch(x, taken)} }`, branch(x, fall));
       else lines.push(`if (!(${cond})) { ${branch(x, fall)} }`, branch(x, taken));
     } else if (op === OP_CALL) {
-      lines.push(helperCall(p.code[2 * last + 1], last, cfg.entry === 0 ? low : 0), branch(x, fall));
+      lines.push(helperCall(p.code[2 * last + 1], last, cfg.entry === 0 ? low : 0, used), branch(x, fall));
     } else if (op === OP_CALL_LOCAL) {
       lines.push(localCall(last + p.code[2 * last + 1] + 1, last), branch(x, fall));
     } else if (op === OP_CALLX) {
@@ -174,26 +196,26 @@ function emitFunction(p: Prepared, cfg: FuncCfg, k: number, deadHalves: boolean,
     body += '}';
   }
   const decl: string[] = [];
-  for (let r = 0; r <= 10; r++) decl.push(`l${r} = regs[${2 * r}], h${r} = regs[${2 * r + 1}]`);
+  for (let r = 0; r <= 10; r++) if ((used >> r) & 1) decl.push(`l${r} = regs[${2 * r}], h${r} = regs[${2 * r + 1}]`);
   return `function ${fname}(vm, depth) {
 const regs = vm.regs, rg = vm.memory.regions, hs = vm.helpers, limit = vm.insnLimit, AFT = AF[${k}];
 let count = vm.insnCount;
 let ${decl.join(', ')};
 const SV = rg[h10].view;
-let o = 0, t = 0, n = 0, R = null, V = null, H = null, hc = 0, bpc = -1;
+let o = 0, t = 0, n = 0, R = null, V = null, H = null, C = null, X = null, hc = 0, bpc = -1;
 try {
 epi: {
 ${body}
 }
-${syncOut(0, 10)}
+${syncOut(0, 10, used)}
 vm.insnCount = count;
 if (bpc >= 0) interpret(vm, EXE, bpc, depth);
 return;
 } catch (e) {
 if (e !== S.synced) {
 S.synced = e;
-if (hc === 0) { ${syncOut(0, 5)} vm.insnCount = count - after(AFT, e); } else vm.insnCount = count;
-${syncOut(6, 10)}
+if (hc === 0) { ${syncOut(0, 5, used)} vm.insnCount = count - after(AFT, e); } else vm.insnCount = count;
+${syncOut(6, 10, used)}
 }
 throw e;
 }
@@ -201,12 +223,12 @@ throw e;
 }
 
 /** Helper call (interp/exec.ts 0x85): r0..r5 to vm.regs, r0..r5 back, then a pending tail call. */
-function helperCall(id: number, pc: number, low: number): string {
+function helperCall(id: number, pc: number, low: number, used: number): string {
   return (
     `H = hs[${id}]; if (H === undefined) throw unknownHelper(${id}, ${pc});\n` +
     `${syncOut(0, 5)}\nvm.pc = ${pc}; vm.insnCount = count; vm.depth = depth;\n` +
     `hc = 1; H(vm); hc = 0;\ncount = vm.insnCount;\n${syncIn(0, 5)}\n` +
-    `if (vm.tailCallTarget !== null) { ${syncOut(6, 10)} tail(vm, depth, ${low}); return; }`
+    `if (vm.tailCallTarget !== null) { ${syncOut(6, 10, used)} tail(vm, depth, ${low}); return; }`
   );
 }
 

@@ -8,23 +8,27 @@ import { BPF_CMPXCHG, BPF_FETCH, BPF_XCHG } from '../opcodes.js';
 import { BPF_LOAD_ACQ, OP_MOVSX32_16, OP_MOVSX32_8, OP_MOVSX64_16, OP_MOVSX64_32, OP_MOVSX64_8, type Prepared } from '../interp/prepare.js';
 import { isLdAbs, OP_LDDW } from './cfg.js';
 import type { Consts } from './consts.js';
+import { ctxGuard, ctxLoadExpr, ctxStoreCode } from './ctx-access.js';
 
 const L = (r: number): string => `l${r}`;
 const H = (r: number): string => `h${r}`;
 
-/** Writes r_from..r_to (both halves) into vm.regs. */
-export function syncOut(from: number, to: number): string {
+/** Writes r_from..r_to (both halves) into vm.regs; only registers in `used` (compile.ts usedRegs). */
+export function syncOut(from: number, to: number, used = ALL_REGS): string {
   let s = '';
-  for (let r = from; r <= to; r++) s += `regs[${2 * r}] = l${r}; regs[${2 * r + 1}] = h${r}; `;
+  for (let r = from; r <= to; r++) if ((used >> r) & 1) s += `regs[${2 * r}] = l${r}; regs[${2 * r + 1}] = h${r}; `;
   return s;
 }
 
-/** Reads r_from..r_to (both halves) back from vm.regs. */
-export function syncIn(from: number, to: number): string {
+/** Reads r_from..r_to (both halves) back from vm.regs; only registers in `used`. */
+export function syncIn(from: number, to: number, used = ALL_REGS): string {
   let s = '';
-  for (let r = from; r <= to; r++) s += `l${r} = regs[${2 * r}]; h${r} = regs[${2 * r + 1}]; `;
+  for (let r = from; r <= to; r++) if ((used >> r) & 1) s += `l${r} = regs[${2 * r}]; h${r} = regs[${2 * r + 1}]; `;
   return s;
 }
+
+/** r0..r10 as a register mask. */
+export const ALL_REGS = 0x7ff;
 
 const sizeOf = (op: number): 1 | 2 | 4 | 8 => {
   const z = op & 0x18;
@@ -197,6 +201,14 @@ function getter(size: number, signed: boolean): string {
   return signed ? 'getInt8' : 'getUint8';
 }
 
+/**
+ * The element check of memory.ts checkAccess for map value slabs (stride != 0): the access stays
+ * inside one value. Plain regions (packet, stack, test memory) pass on the first comparison.
+ */
+function inElem(size: number): string {
+  return `(R.stride === 0 || (o % R.stride) + ${size} <= R.elemSize)`;
+}
+
 /** r10-relative slots that are inside the frame's 512 bytes are checked here, at compile time. */
 function stackSlot(base: number, off: number, size: number): number {
   if (base !== 10) return -1;
@@ -215,22 +227,26 @@ function load(op: number, d: number, s: number, off: number, pc: number, hl: boo
     if (slot >= 0) return (hl ? `${hd} = SV.getInt32(${slot + 4}, true); ` : '') + `${ld} = SV.getInt32(${slot}, true);`;
     return (
       `o = (${L(s)} + ${off}) | 0; R = rg[${H(s)}]; ` +
-      `if (R !== undefined && o >= 0 && o <= R.size - 8 && R.stride === 0 && R.ctx === null) { V = R.view; ${hl ? `${hd} = V.getInt32(o + 4, true); ` : ''}${ld} = V.getInt32(o, true); } ` +
+      `if (R !== undefined && o >= 0 && o <= R.size - 8 && ${inElem(8)} && R.ctx === null) { V = R.view; ${hl ? `${hd} = V.getInt32(o + 4, true); ` : ''}${ld} = V.getInt32(o, true); } ` +
       `else { ${ld} = ld(rg, ${H(s)}, o, 8, false, ${pc}); ${hd} = ldHi(); }`
     );
   }
   const hi = hl ? (signed ? ` ${hd} = ${ld} >> 31;` : ` ${hd} = 0;`) : '';
   const get = getter(size, signed);
   if (slot >= 0) return `${ld} = SV.${get}(${slot}${little});${hi}`;
+  const fast = size === 4 && !signed ? ctxLoadExpr(off) : null;
+  const ctx = fast === null ? '' : `else if (${ctxGuard(off)}) { X = C.skb; ${ld} = ${fast.lo};${hl ? ` ${hd} = ${fast.hi};` : ''} } `;
   // a context handler may answer a 4-byte load with a pointer (skb->data): the high word is its
   return (
     `o = (${L(s)} + ${off}) | 0; R = rg[${H(s)}]; ` +
-    `if (R !== undefined && o >= 0 && o <= R.size - ${size} && R.stride === 0 && R.ctx === null) { ${ld} = R.view.${get}(o${little});${hi} } ` +
+    `if (R !== undefined && o >= 0 && o <= R.size - ${size} && ${inElem(size)} && R.ctx === null) { ${ld} = R.view.${get}(o${little});${hi} } ` +
+    ctx +
     `else { ${ld} = ld(rg, ${H(s)}, o, ${size}, ${signed}, ${pc});${hl ? ` ${hd} = ldHi();` : ''} }`
   );
 }
 
-function store(d: number, size: number, off: number, vl: string, vh: string, pc: number): string {
+/** `fromImm`: a BPF_ST (immediate) store, which context handlers treat differently for some fields. */
+function store(d: number, size: number, off: number, vl: string, vh: string, pc: number, fromImm: boolean): string {
   const slot = stackSlot(d, off, size);
   const set = size === 4 || size === 8 ? 'setInt32' : size === 2 ? 'setInt16' : 'setInt8';
   const little = size === 1 ? '' : ', true';
@@ -240,10 +256,13 @@ function store(d: number, size: number, off: number, vl: string, vh: string, pc:
       : `SV.${set}(${slot}, ${vl}${little});`;
   }
   const body = size === 8 ? `{ V = R.view; V.setInt32(o, ${vl}, true); V.setInt32(o + 4, ${vh}, true); }` : `R.view.${set}(o, ${vl}${little});`;
+  const fast = size === 4 ? ctxStoreCode(off, vl) : null;
+  const ctx = fast === null ? '' : `else if (${ctxGuard(off)}) { X = C.skb; ${fast} } `;
   return (
     `o = (${L(d)} + ${off}) | 0; R = rg[${H(d)}]; ` +
-    `if (R !== undefined && o >= 0 && o <= R.size - ${size} && R.writable && R.stride === 0 && R.ctx === null) ${body} ` +
-    `else st(rg, ${H(d)}, o, ${size}, ${vl}, ${vh}, ${pc});`
+    `if (R !== undefined && o >= 0 && o <= R.size - ${size} && R.writable && ${inElem(size)} && R.ctx === null) ${body} ` +
+    ctx +
+    `else st(rg, ${H(d)}, o, ${size}, ${vl}, ${vh}, ${pc}, ${fromImm});`
   );
 }
 
@@ -261,7 +280,7 @@ function atomicOp(w: number, d: number, s: number, imm: number, pc: number): str
       : '';
   return (
     `o = (${L(d)} + ${off}) | 0; R = rg[${H(d)}]; ` +
-    `if (R !== undefined && o >= 0 && o <= R.size - ${size} && R.writable && R.ctx === null && (R.stride === 0 || (o % R.stride) + ${size} <= R.elemSize)) ` +
+    `if (R !== undefined && o >= 0 && o <= R.size - ${size} && R.writable && R.ctx === null && ${inElem(size)}) ` +
     `{ V = R.view; t = V.getInt32(o, true); n = (t + ${L(s)}) | 0; ${hiUpdate}V.setInt32(o, n, true); } ` +
     `else { ${slow} }`
   );
@@ -300,9 +319,9 @@ export function emitInsn(p: Prepared, pc: number, out: number, cst?: Consts): st
     case 1:
       return load(op, d, s, off, pc, hl);
     case 2:
-      return store(d, sizeOf(op), off, String(imm), String(imm >> 31), pc);
+      return store(d, sizeOf(op), off, String(imm), String(imm >> 31), pc, true);
     case 3:
-      if ((op & 0xe0) === 0x60) return store(d, sizeOf(op), off, L(s), sizeOf(op) === 8 ? H(s) : '0', pc);
+      if ((op & 0xe0) === 0x60) return store(d, sizeOf(op), off, L(s), sizeOf(op) === 8 ? H(s) : '0', pc, false);
       return atomicOp(w, d, s, imm, pc);
   }
   const ld = L(d);

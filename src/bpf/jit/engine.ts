@@ -5,13 +5,15 @@
 //       DEFAULT_HOT_RUNS), then compile it once and run the compiled code from then on; a program
 //       the compiler does not handle stays on the interpreter and engineOf() says why.
 //     engine 'interpreter': always vm.run().
+//   execProgram(vm, exe, r1?, opts?) -> BpfFault | null   the same run without a result object
 //   engineOf(exe) -> { engine: 'compiled' | 'interpreter', reason? }   for `prog show`
 //   compileNow(exe) compiles at once (load time), whatever the run count.
 // Both tiers give the same RunResult, registers (low words; high words of r1..r9 after exit are
 // unspecified in compiled code, see liveness.ts), memory, faults and helper calls; frame-0 stack
 // bytes below the program's lowest reachable offset are not re-zeroed per run (stack.ts).
 // Callbacks run through vm.invoke() stay on the interpreter.
-import type { Executable, RunOptions, RunResult, Vm } from '../vm.js';
+import type { BpfFault } from '../fault.js';
+import { interpretMain, RunResult, type Executable, type RunOptions, type Vm } from '../vm.js';
 import { compileExecutable, type CompileOptions } from './compile.js';
 import { state, type CompiledCode } from './runtime.js';
 
@@ -89,26 +91,31 @@ state.codeFor = (exe: Executable): CompiledCode | null => {
 
 export function runProgram(vm: Vm, exe: Executable, r1?: bigint | number, opts?: EngineOptions): RunResult {
   if (opts?.engine === 'interpreter') return vm.run(exe, r1, opts);
+  const fault = execProgram(vm, exe, r1, opts);
+  return fault === null ? new RunResult(vm.regs[0], vm.regs[1], vm.insnCount) : new RunResult(0, 0, vm.insnCount, fault);
+}
+
+/**
+ * runProgram() without the result object (a hook's per-packet path): returns the fault, or null
+ * with r0 in vm.regs[0..1]; the instruction count is in vm.insnCount (see Vm.exec).
+ */
+export function execProgram(vm: Vm, exe: Executable, r1?: bigint | number, opts?: EngineOptions): BpfFault | null {
+  if (opts !== undefined && opts.engine === 'interpreter') return vm.exec(exe, r1, opts, interpretMain, 0);
   const st = jitState(exe);
   let code = st.code;
   if (code === null) {
     hotRuns = opts?.hotRuns ?? DEFAULT_HOT_RUNS;
     compileOpts = opts?.compile;
-    if (st.reason !== null || st.runs++ < hotRuns) return vm.run(exe, r1, opts);
+    if (st.reason !== null || st.runs++ < hotRuns) return vm.exec(exe, r1, opts, interpretMain, 0);
     code = compileNow(exe, compileOpts);
-    if (code === null) return vm.run(exe, r1, opts);
+    if (code === null) return vm.exec(exe, r1, opts, interpretMain, 0);
   }
   hotRuns = opts?.hotRuns ?? DEFAULT_HOT_RUNS;
   compileOpts = opts?.compile;
-  return runCompiled(vm, exe, code, r1, opts);
-}
-
-/** vm.run() with the compiled main function in place of the interpreter loop. */
-function runCompiled(vm: Vm, exe: Executable, code: CompiledCode, r1: bigint | number | undefined, opts: RunOptions | undefined): RunResult {
   state.stackWhole = code.stackLow === 0;
   state.synced = null;
   try {
-    return vm.runWith(exe, r1, opts, code.enter, code.stackLow);
+    return vm.exec(exe, r1, opts, code.enter, code.stackLow);
   } finally {
     state.synced = null;
   }

@@ -11,6 +11,7 @@ import { atomic, loadSlow, storeSlow } from '../interp/access.js';
 import { bswap16, bswap32, divmod32, divmod64, mulhu } from '../interp/arith.js';
 import { execute } from '../interp/exec.js';
 import { preparedOf } from '../interp/prepare.js';
+import { SkBuffContext } from '../context/sk-buff-ctx.js';
 
 /** A compiled function entry: runs the frame at `depth` (its r10 in vm.regs) until it exits. */
 export type EntryFn = (vm: Vm, depth: number) => void;
@@ -53,8 +54,8 @@ function ldHi(): number {
   return SCRATCH[1];
 }
 
-function st(rg: readonly Region[], hi: number, o: number, size: number, lo: number, vhi: number, pc: number): void {
-  storeSlow(rg, hi, o, size, lo, vhi, pc);
+function st(rg: readonly Region[], hi: number, o: number, size: number, lo: number, vhi: number, pc: number, fromImm: boolean): void {
+  storeSlow(rg, hi, o, size, lo, vhi, pc, fromImm);
 }
 
 /** 32-bit div/mod with the interpreter's rules (x/0 = 0, x%0 = x, signed forms for off = 1). */
@@ -167,6 +168,8 @@ function after(table: Int32Array, e: unknown): number {
 /** Everything generated code reaches through its `rt` parameter. */
 export const rt = {
   state,
+  /** The standard __sk_buff handler, whose common fields compiled code reads directly (ctx-access.ts). */
+  SKB: SkBuffContext,
   ld,
   ldHi,
   st,

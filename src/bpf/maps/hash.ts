@@ -17,7 +17,7 @@
 // full and may evict another element when replacing one in a full map; ours does neither.
 import type { Region } from '../memory.js';
 import { BPF_EXIST, BPF_F_LOCK, BPF_F_RDONLY_PROG, BPF_MAP_TYPE, BPF_NOEXIST } from '../spec.js';
-import { jhash } from './jhash.js';
+import { jhash, jhashView } from './jhash.js';
 import { BpfMap, E, bytesEqual, type BatchLookupResult, type MapAttrs, type MapEnv, type LookupKind } from './map.js';
 import { innerMapCompatible } from './meta.js';
 import { ValueSlab } from './slab.js';
@@ -39,6 +39,8 @@ export class HashMap extends BpfMap {
   private readonly mask: number;
   private readonly heads: Int32Array;
   private keyStore: Uint8Array;
+  /** keyStore as a DataView (findView compares keys a word at a time). */
+  private keyView: DataView;
   private hashes: Uint32Array;
   private next: Int32Array;
   private count = 0;
@@ -68,6 +70,7 @@ export class HashMap extends BpfMap {
     this.slab = new ValueSlab(env.memory, `map ${this.describe()}`, this.valueSize, this.percpu ? this.cpus : 1, cap, !inner && (this.flags & BPF_F_RDONLY_PROG) === 0);
     this.valueTag = this.slab.tag;
     this.keyStore = new Uint8Array(this.slab.capacity * this.keySize);
+    this.keyView = new DataView(this.keyStore.buffer);
     this.hashes = new Uint32Array(this.slab.capacity);
     this.next = new Int32Array(this.slab.capacity);
     this.lruPrev = new Int32Array(this.lru ? this.slab.capacity : 0);
@@ -82,6 +85,7 @@ export class HashMap extends BpfMap {
     const k = new Uint8Array(capacity * this.keySize);
     k.set(this.keyStore);
     this.keyStore = k;
+    this.keyView = new DataView(k.buffer);
     this.hashes = growU32(this.hashes, capacity);
     this.next = growI32(this.next, capacity);
     if (this.lru) {
@@ -106,6 +110,22 @@ export class HashMap extends BpfMap {
     const ks = this.keySize;
     for (let s = this.heads[hash & this.mask]; s !== -1; s = this.next[s]) {
       if (this.hashes[s] === hash && bytesEqual(this.keyStore, s * ks, key, off, ks)) return s;
+    }
+    return -1;
+  }
+
+  /** find() for a key in a region's view (a program's lookup): keys compared a word at a time. */
+  private findView(kv: DataView, off: number, hash: number): number {
+    const ks = this.keySize;
+    const store = this.keyView;
+    for (let s = this.heads[hash & this.mask]; s !== -1; s = this.next[s]) {
+      if (this.hashes[s] !== hash) continue;
+      const at = s * ks;
+      let i = 0;
+      for (; i + 4 <= ks; i += 4) if (store.getInt32(at + i, true) !== kv.getInt32(off + i, true)) break;
+      if (i + 4 <= ks) continue;
+      for (; i < ks; i++) if (store.getUint8(at + i) !== kv.getUint8(off + i)) break;
+      if (i === ks) return s;
     }
     return -1;
   }
@@ -318,8 +338,8 @@ export class HashMap extends BpfMap {
 
   // ------------------------------------------------------------------ program side
   override progLookup(key: Region, keyOff: number, cpu: number): number {
-    const kb = key.bytes;
-    const slot = this.find(kb, keyOff, jhash(kb, keyOff, this.keySize, HASH_SEED));
+    const kv = key.view;
+    const slot = this.findView(kv, keyOff, jhashView(kv, keyOff, this.keySize, HASH_SEED));
     if (slot === -1) return -1;
     if (this.lru) this.ref[slot] = 1;
     if (this.inner) {

@@ -59,6 +59,8 @@ export class Skb {
   tcIndex = 0;
   /** qdisc_skb_cb->data: the 20 bytes of __sk_buff cb[0..4]. */
   readonly cb = new Uint8Array(20);
+  /** `cb` as five words, so the per-packet reset is five stores. */
+  private readonly cbWords = new Int32Array(this.cb.buffer, 0, 5);
   /** qdisc_skb_cb->tc_classid (u16) */
   tcClassid = 0;
   /** qdisc_skb_cb->pkt_len (__sk_buff wire_len) */
@@ -152,7 +154,8 @@ export class Skb {
     this.protocol = 0;
     this.pktType = PACKET_HOST;
     this.mark = this.priority = this.tcIndex = this.tcClassid = this.wireLen = this.queueMapping = 0;
-    this.cb.fill(0);
+    const cb = this.cbWords;
+    cb[0] = cb[1] = cb[2] = cb[3] = cb[4] = 0;
     this.tstamp = 0n;
     this.tstampType = SKB_CLOCK_REALTIME;
     this.hwtstamp = 0n;

@@ -10,6 +10,7 @@ import { Skb } from '../../bpf/skb/skb.js';
 import { ethTypeTrans, type EthDevice } from '../../bpf/skb/eth-type-trans.js';
 import { ETH_HLEN, PACKET_HOST, SKB_CLOCK_REALTIME } from '../../bpf/skb/constants.js';
 import { TcClassic } from '../../tc/classic.js';
+import type { ClsactQdisc } from '../../tc/clsact.js';
 import {
   TC_ACT_CONSUMED,
   TC_ACT_OK,
@@ -26,7 +27,7 @@ import type { NetDevice } from '../device.js';
 import type { NetNamespace } from '../netns.js';
 import type { World } from '../world.js';
 import type { DropReason } from './drop.js';
-import { HookFault, StaticTcxChains, runHookProgram, type Hook, type TcxChains } from './hooks.js';
+import { HookFault, StaticTcxChains, runHookProgram, type Hook, type HookProgram, type TcxChains } from './hooks.js';
 import { Packet } from './packet.js';
 import { redirectNeigh } from '../stack/output.js';
 import { stackReceive, type StackHost } from '../stack/receive.js';
@@ -79,6 +80,7 @@ export class Datapath implements StackHost {
   private nextId = 1;
   private readonly pool: Skb[] = [];
   private readonly ethDevs = new WeakMap<NetDevice, EthDevice>();
+  private readonly paths = new WeakMap<NetDevice, { ns: NetNamespace; path: string }>();
   /** Packet sockets bound to an ethertype in a namespace (ptype_specific), `ns/0x88b5`. */
   private readonly packetSockets = new Set<string>();
   /** The packet whose hook program is running (clone_redirect acts on it). */
@@ -181,8 +183,25 @@ export class Datapath implements StackHost {
 
   deliver(pkt: Packet, ns: NetNamespace, detail?: string): void {
     this.capture.host?.(ns, pkt);
+    this.finish(pkt, 'delivered', ns.name, detail);
+  }
+
+  /** A packet's normal end (delivered, out of a wire port): no PacketFate is built unless kept. */
+  private finish(pkt: Packet, outcome: 'delivered' | 'wire', where: string, detail?: string): void {
     this.end(pkt);
-    this.accounting.end({ id: pkt.id, origin: pkt.origin, outcome: 'delivered', where: ns.name, detail });
+    const acc = this.accounting;
+    if (acc.keepFates) acc.end({ id: pkt.id, origin: pkt.origin, outcome, where, detail });
+    else acc.tally(outcome, where);
+  }
+
+  /**
+   * dev.path, built once per device: a device's name and its namespace's name never change, and
+   * a fresh string per packet would also be hashed afresh by the accounting's per-device map.
+   */
+  private pathOf(dev: NetDevice): string {
+    let p = this.paths.get(dev);
+    if (p === undefined || p.ns !== dev.ns) this.paths.set(dev, (p = { ns: dev.ns, path: dev.path }));
+    return p.path;
   }
 
   private hold(pkt: Packet, where: string, detail: string): void {
@@ -232,7 +251,7 @@ export class Datapath implements StackHost {
         // sch_handle_ingress
         skb.wireLen = skb.len;
         skb.tcAtIngress = true;
-        const verdict = this.tcRun(pkt, dev, 'ingress');
+        const verdict = this.tcRun(pkt, dev, 'ingress', chain, q);
         switch (verdict) {
           case TC_ACT_REDIRECT: {
             skb.push(skb.macLen);
@@ -269,13 +288,12 @@ export class Datapath implements StackHost {
   /**
    * tcx_run then tc_run: the tcx chain (r0 per program; only TCX_NEXT continues), mapped by
    * tcx_action_code; classic cls_bpf runs only when that gives TCX_NEXT. A fault drops the
-   * packet here and returns TC_ACT_CONSUMED (the skb is gone).
+   * packet here and returns TC_ACT_CONSUMED (the skb is gone). `chain` and `q` are the hook's
+   * tcx programs and clsact qdisc, as the caller just looked them up.
    */
-  private tcRun(pkt: Packet, dev: NetDevice, hook: Hook): number {
+  private tcRun(pkt: Packet, dev: NetDevice, hook: Hook, chain: readonly HookProgram[], q: ClsactQdisc | undefined): number {
     const skb = pkt.skb;
     const ingress = hook === 'ingress';
-    const chain = this.tcx.programs(dev, hook);
-    const q = this.classic.qdisc(dev);
     skb.redirect.set('none', 0, 0);
     const outer = this.current;
     this.current = pkt;
@@ -365,9 +383,11 @@ export class Datapath implements StackHost {
     skb.ifindex = dev.ifindex;
     skb.macHeader = skb.data;
     skb.tcAtIngress = false;
-    if (this.tcx.programs(dev, 'egress').length > 0 || this.classic.qdisc(dev)) {
+    const chain = this.tcx.programs(dev, 'egress');
+    const q = this.classic.qdisc(dev);
+    if (chain.length > 0 || q) {
       skb.wireLen = skb.len;
-      const verdict = this.tcRun(pkt, dev, 'egress');
+      const verdict = this.tcRun(pkt, dev, 'egress', chain, q);
       switch (verdict) {
         case TC_ACT_REDIRECT:
           this.doRedirect(pkt);
@@ -411,8 +431,7 @@ export class Datapath implements StackHost {
         dev.stats.txPackets++;
         dev.stats.txBytes += len;
         this.capture.wire?.(dev, skb.buf.subarray(skb.data, skb.tail), pkt);
-        this.end(pkt);
-        this.accounting.end({ id: pkt.id, origin: pkt.origin, outcome: 'wire', where: dev.path });
+        this.finish(pkt, 'wire', this.pathOf(dev));
         return NET_XMIT_SUCCESS;
       case 'loopback':
         dev.stats.txPackets++;
