@@ -74,8 +74,13 @@ export class Memory {
   private packetGen = 0;
   /** Highest generation used since the last resetPacket (only those slots need clearing). */
   private packetHigh = 0;
-  /** One faulting region per helper that invalidates packet pointers (no allocation per call). */
-  private readonly stale = new Map<string, Region>();
+  /**
+   * One faulting region per helper that invalidates packet pointers (no allocation per call),
+   * found by scanning `staleWhy`: a handful of helper names, compared by identity first, cost
+   * less than a Map lookup by string on every checksum helper call.
+   */
+  private readonly staleWhy: string[] = [];
+  private readonly staleRegion: Region[] = [];
 
   constructor() {
     for (let i = 0; i < TAG_STATIC0; i++) this.regions.push(NULL_REGION);
@@ -112,14 +117,21 @@ export class Memory {
   /** The packet changed shape: old pointers go stale, the new region gets the next tag. */
   replacePacket(region: Region, why: string): number {
     const old = TAG_PACKET0 + this.packetGen;
-    let stale = this.stale.get(why);
-    if (stale === undefined) this.stale.set(why, (stale = Region.invalidRegion('packet', `packet pointer invalidated by ${why}`)));
-    this.regions[old] = stale;
+    this.regions[old] = this.staleFor(why);
     this.packetGen = (this.packetGen + 1) % PACKET_GENERATIONS;
     if (this.packetGen > this.packetHigh) this.packetHigh = this.packetGen;
     const tag = TAG_PACKET0 + this.packetGen;
     this.regions[tag] = region;
     return tag;
+  }
+
+  private staleFor(why: string): Region {
+    const names = this.staleWhy;
+    for (let i = 0; i < names.length; i++) if (names[i] === why) return this.staleRegion[i];
+    const stale = Region.invalidRegion('packet', `packet pointer invalidated by ${why}`);
+    names.push(why);
+    this.staleRegion.push(stale);
+    return stale;
   }
 
   get packetTag(): number {

@@ -103,20 +103,19 @@ export function execProgram(vm: Vm, exe: Executable, r1?: bigint | number, opts?
   if (opts !== undefined && opts.engine === 'interpreter') return vm.exec(exe, r1, opts, interpretMain, 0);
   const st = jitState(exe);
   let code = st.code;
+  // the tiering policy tail-call targets follow (state.codeFor): this run's
+  hotRuns = opts === undefined || opts.hotRuns === undefined ? DEFAULT_HOT_RUNS : opts.hotRuns;
+  compileOpts = opts === undefined ? undefined : opts.compile;
   if (code === null) {
-    hotRuns = opts?.hotRuns ?? DEFAULT_HOT_RUNS;
-    compileOpts = opts?.compile;
     if (st.reason !== null || st.runs++ < hotRuns) return vm.exec(exe, r1, opts, interpretMain, 0);
     code = compileNow(exe, compileOpts);
     if (code === null) return vm.exec(exe, r1, opts, interpretMain, 0);
   }
-  hotRuns = opts?.hotRuns ?? DEFAULT_HOT_RUNS;
-  compileOpts = opts?.compile;
   state.stackWhole = code.stackLow === 0;
-  state.synced = null;
-  try {
-    return vm.exec(exe, r1, opts, code.enter, code.stackLow);
-  } finally {
-    state.synced = null;
-  }
+  // No try/finally: vm.exec catches whatever the compiled frames throw, so `synced` only needs
+  // clearing after a run that faulted (a later run must not mistake a reused fault object for
+  // one whose registers are already written back). It is null whenever a run starts.
+  const fault = vm.exec(exe, r1, opts, code.enter, code.stackLow);
+  if (fault !== null) state.synced = null;
+  return fault;
 }

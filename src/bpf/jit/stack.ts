@@ -1,83 +1,143 @@
 // stack.ts: the lowest frame-stack offset a program can touch, so a compiled run zeroes only
 // [low, 512) of frame 0 instead of all 512 bytes (the interpreter's setFrameStack): no program
 // can read below `low`, so it sees the same zeroed stack; only bytes it can never address keep
-// old contents. Proven only for the common shapes: r10-relative accesses with constant offsets,
-// and `rX = r10; rX += K` handed to helpers (which may touch [K, 512) but no lower: the region
-// ends there). Anything else that copies r10 (arithmetic, spills, calls) gives 0: zero it all.
+// old contents. A forward dataflow over the main function's blocks tracks, per register, whether
+// it holds r10 + K (K known), something that may be r10-derived with an unknown offset, or no
+// stack pointer at all; accesses through r10 + K and helper arguments r10 + K (a helper may touch
+// [K, 512), the region ends there) lower `low`. Anything it cannot follow gives 0: zero it all.
 import { MAX_BPF_STACK } from '../opcodes.js';
-import { OP_CALL_LOCAL, OP_FAULT, type Prepared } from '../interp/prepare.js';
-import { isCondJump, OP_CALL, OP_LDDW } from './cfg.js';
+import { OP_CALL_LOCAL, OP_FAULT, OP_FELL_OFF, type Prepared } from '../interp/prepare.js';
+import { buildCfg, isLdAbs, OP_CALL, OP_CALLX, OP_LDDW, slotsOf } from './cfg.js';
 
 const FP = 10;
+/** Register states besides a known offset K (|K| < LIMIT): no stack pointer, or unknown. */
+const NONE = 0x7fffffff;
+const TOP = -0x7fffffff;
+const LIMIT = 1 << 24;
+
+const MOV64_X = 0xbf;
+const MOV64_K = 0xb7;
+const MOV32_K = 0xb4;
+const ADD64_K = 0x07;
+const SUB64_K = 0x17;
+const CLS_LD = 0;
+const CLS_LDX = 1;
+const CLS_ST = 2;
+const CLS_STX = 3;
+const CLS_ALU = 4;
+const CLS_ALU64 = 7;
+
+/**
+ * Helpers that call back into the program (for_each_map_elem, timer_set_callback, find_vma,
+ * loop, user_ringbuf_drain): the callback may reach below a stack pointer it is handed.
+ */
+const CALLBACK_HELPERS = new Set([164, 170, 180, 181, 209]);
 
 export function stackLow(p: Prepared): number {
-  const n = p.insns.length;
-  const code = p.code;
+  const cfg = buildCfg(p, 0);
+  const blocks = cfg.blocks;
+  const entry: (Int32Array | null)[] = blocks.map(() => null);
+  const start = new Int32Array(11).fill(NONE);
+  start[FP] = MAX_BPF_STACK;
+  entry[0] = start;
   let low = MAX_BPF_STACK;
-  for (let pc = 0; pc < n; pc++) {
-    if (p.second[pc]) continue;
-    const w = code[2 * pc];
-    const op = w & 0xff;
-    const d = (w >> 8) & 0xf;
-    const s = (w >> 12) & 0xf;
-    const off = w >> 16;
-    const cls = op & 7;
-    const x = (op & 8) !== 0;
-    // memory accesses with r10 as the base
-    if ((cls === 1 && s === FP) || ((cls === 2 || cls === 3) && d === FP)) low = Math.min(low, MAX_BPF_STACK + off);
-    if (cls === 3 && s === FP) return 0; // r10 stored as a value
-    if (op === 0xbf && s === FP) {
-      // rX = r10, then only `rX += K`, accesses through rX, and a helper call that clobbers it
-      const t = trackCopy(p, pc + 1, d);
-      if (t < 0) return 0;
-      low = Math.min(low, t);
-      continue;
+  const code = p.code;
+  const s = new Int32Array(11);
+  // blocks are in reverse postorder: sweep until no entry state changes (each register can only
+  // go NONE/K -> TOP once, so this ends)
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const b of blocks) {
+      const into = entry[b.id];
+      if (into === null) continue;
+      s.set(into);
+      for (const pc of slotsOf(p, b)) {
+        const w = code[2 * pc];
+        const op = w & 0xff;
+        const d = (w >> 8) & 0xf;
+        const src = (w >> 12) & 0xf;
+        const off = w >> 16;
+        const imm = code[2 * pc + 1];
+        const lowest = access(s, d, src, op, off, imm);
+        if (lowest === TOP) return 0;
+        if (lowest < low) low = lowest;
+      }
+      for (const t of b.succs) {
+        const have = entry[t];
+        if (have === null) {
+          entry[t] = Int32Array.from(s);
+          changed = true;
+          continue;
+        }
+        for (let r = 0; r <= FP; r++) {
+          if (have[r] !== s[r] && have[r] !== TOP) {
+            have[r] = TOP;
+            changed = true;
+          }
+        }
+      }
     }
-    if ((cls === 7 || cls === 4 || isCondJump(op)) && x && s === FP) return 0;
-    if (op === 0x8d && d === FP) return 0;
   }
   return Math.max(0, low);
 }
 
-/** Follows `rX = r10` from pc: returns the lowest offset reached, or -1 when the copy escapes. */
-function trackCopy(p: Prepared, start: number, r: number): number {
-  const code = p.code;
-  let at = MAX_BPF_STACK;
-  let low = MAX_BPF_STACK;
-  for (let pc = start; pc < p.insns.length; pc++) {
-    if (p.second[pc]) continue;
-    const w = code[2 * pc];
-    const op = w & 0xff;
-    const d = (w >> 8) & 0xf;
-    const s = (w >> 12) & 0xf;
-    const off = w >> 16;
-    const cls = op & 7;
-    if (op === 0x07 && d === r) {
-      at += code[2 * pc + 1];
-      low = Math.min(low, at);
-      continue;
-    }
-    if (op === OP_CALL) return r >= 1 && r <= 5 ? Math.min(low, at) : -1;
-    if (op === OP_CALL_LOCAL || op === OP_FAULT) return -1;
-    if ((op === 0xb7 || op === 0xb4 || op === OP_LDDW) && d === r) return low; // overwritten
-    const readsR =
-      ((cls === 1 || cls === 7 || cls === 4) && (op & 8) !== 0 && s === r) ||
-      (cls === 1 && s === r) ||
-      ((cls === 2 || cls === 3) && d === r) ||
-      (cls === 3 && s === r) ||
-      ((cls === 7 || cls === 4 || isCondJump(op)) && d === r);
-    if (cls === 1 && s === r && d !== r) {
-      low = Math.min(low, at + off); // a load through the copy
-      continue;
-    }
-    if ((cls === 2 || (cls === 3 && (op & 0xe0) === 0x60)) && d === r && !(cls === 3 && s === r)) {
-      low = Math.min(low, at + off); // a store through the copy
-      continue;
-    }
-    if (readsR) return -1;
-    // redefined without being read: the copy is gone
-    if ((cls === 7 || cls === 4 || cls === 1 || op === OP_LDDW) && d === r) return low;
-    if (isCondJump(op) || (op & 7) === 5 || (op & 7) === 6) return -1; // control flow: give up
+/**
+ * One instruction's effect on the register states `s` (updated in place): returns the lowest
+ * stack offset it may touch (NONE: none), or TOP when it does something with a stack pointer
+ * this analysis does not follow.
+ */
+function access(s: Int32Array, d: number, src: number, op: number, off: number, imm: number): number {
+  const cls = op & 7;
+  const known = (r: number): boolean => s[r] !== NONE && s[r] !== TOP;
+  if (op === MOV64_X && off === 0 && d !== FP) {
+    s[d] = s[src];
+    return NONE;
   }
-  return -1;
+  if ((op === ADD64_K || op === SUB64_K) && d !== FP) {
+    if (known(d)) {
+      const k = op === ADD64_K ? s[d] + imm : s[d] - imm;
+      s[d] = Math.abs(k) < LIMIT ? k : TOP;
+    }
+    return NONE;
+  }
+  if ((op === MOV64_K || op === MOV32_K || op === OP_LDDW) && d !== FP) {
+    s[d] = NONE;
+    return NONE;
+  }
+  if (cls === CLS_LDX && d !== FP) {
+    // a load: stack memory never holds a stack pointer (storing one gives up below)
+    const at = s[src] === NONE ? NONE : known(src) ? s[src] + off : TOP;
+    s[d] = NONE;
+    return at;
+  }
+  if (cls === CLS_ST) return s[d] === NONE ? NONE : known(d) ? s[d] + off : TOP;
+  if (cls === CLS_STX) {
+    if (s[src] !== NONE) return TOP; // a stack pointer stored as a value
+    return s[d] === NONE ? NONE : known(d) ? s[d] + off : TOP;
+  }
+  if (op === OP_CALL) {
+    // helpers write r0 only; r1..r5 keep what they held (a later read sees the same value)
+    let at = NONE;
+    for (let r = 1; r <= 5; r++) {
+      if (s[r] === NONE) continue;
+      if (s[r] === TOP || CALLBACK_HELPERS.has(imm)) return TOP;
+      if (s[r] < at) at = s[r];
+    }
+    s[0] = NONE;
+    return at;
+  }
+  if (op === OP_CALL_LOCAL || op === OP_CALLX) {
+    // the callee runs on its own stack and sees r1..r9: none of them may point into ours
+    for (let r = 1; r < FP; r++) if (s[r] !== NONE) return TOP;
+    if (op === OP_CALLX && s[d] !== NONE) return TOP;
+    for (let r = 0; r <= 5; r++) s[r] = NONE;
+    return NONE;
+  }
+  if (op === OP_FAULT || op === OP_FELL_OFF) return NONE; // the run ends here
+  // anything else that names a stack pointer (arithmetic, byte swaps, sign extension, LD_IND)
+  // is not followed; comparisons and jumps only read it
+  const writesD = cls === CLS_ALU || cls === CLS_ALU64 || cls === CLS_LD || cls === CLS_LDX;
+  if (writesD && (d === FP || s[d] !== NONE || s[src] !== NONE)) return TOP;
+  if (isLdAbs(op)) s[0] = NONE;
+  return NONE;
 }
