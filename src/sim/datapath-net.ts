@@ -1,6 +1,6 @@
 // datapath-net.ts: what net-aware helpers see during a datapath run: the running packet's
-// device and namespace (dev_net(skb->dev)), for bpf_fib_lookup, bpf_check_mtu, clone_redirect's
-// device check and get_netns_cookie. Installed once per simulation; reads the datapath's
+// device and namespace (dev_net(skb->dev)), for bpf_fib_lookup, bpf_check_mtu, clone_redirect
+// (its device check, and the clone sent by the datapath during the call) and get_netns_cookie. Installed once per simulation; reads the datapath's
 // current packet at call time, so nothing is set per packet.
 import type { HelperNet } from '../bpf/helpers/env.js';
 import type { Datapath } from '../netdev/datapath/datapath.js';
@@ -24,4 +24,5 @@ export function connectDatapath(sim: Simulator, dp: Datapath): void {
   sim.env.net = net;
   sim.describeHook = (skb) => `${dev()?.path ?? '?'} ${skb.tcAtIngress ? 'ingress' : 'egress'}`;
   sim.env.devExists = (ifindex) => dev()?.ns.byIfindex.has(ifindex) ?? false;
+  sim.env.cloneRedirect = (_skb, ifindex, flags) => dp.cloneRedirect(ifindex, flags);
 }

@@ -9,6 +9,7 @@ import type { Skb } from '../bpf/skb/skb.js';
 import type { NetDevice } from '../netdev/device.js';
 import type { Hook, HookProgram, TcxChains } from '../netdev/datapath/hooks.js';
 import { TcxSim, type Program as TcxProgram } from '../tcx/index.js';
+import { TC_ACT_SHOT } from '../tc/action.js';
 import type { Program } from './program.js';
 import type { Simulator } from './simulator.js';
 
@@ -69,10 +70,12 @@ export class TcxBridge implements TcxChains {
         id: prog.id,
         type: 'sched_cls',
         name: prog.name,
-        // the op-file `send`: a test frame through this one program, as BPF_PROG_TEST_RUN builds it
+        // the op-file `send`: a test frame through this one program, as BPF_PROG_TEST_RUN builds it.
+        // A fault (which the kernel's verifier would have prevented) drops the frame, as the
+        // datapath drops a packet whose program faulted (program_fault): it is never a verdict.
         run: (frame) => {
           const res = this.sim.runOnSkb(prog, skbFromTestRun(frame, null));
-          return res.fault ? 0 : res.r0;
+          return res.fault ? TC_ACT_SHOT : res.r0;
         },
       });
       this.tcxProgs.set(prog.id, t);

@@ -110,8 +110,10 @@ export class FilterChain {
   run(skb: Skb, atIngress: boolean): number {
     if (this.protos.length === 0) return TC_ACT_UNSPEC;
     this.stats.packets++;
-    // qdisc_pkt_len: skb->len when the hook started (at ingress the MAC header is already pulled).
-    this.stats.bytes += skb.len;
+    // mini_qdisc_bstats_cpu_update counts qdisc_pkt_len(skb): qdisc_skb_cb->pkt_len, set to
+    // skb->len when the hook started (at ingress after the MAC pull), before any tcx program
+    // could change the length.
+    this.stats.bytes += skb.wireLen;
     const res = this.res;
     res.classid = 0;
     let ret = TC_ACT_UNSPEC;

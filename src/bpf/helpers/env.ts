@@ -38,6 +38,12 @@ export interface HelperEnv {
    * clone_redirect's check. Absent: only loopback (1) and the skb's own device exist.
    */
   devExists?: (ifindex: number) => boolean;
+  /**
+   * bpf_clone_redirect in a datapath: copies `skb` now (bytes and metadata), sends the copy to
+   * `ifindex` (BPF_F_INGRESS in `flags`: into its receive path) and returns what the helper
+   * returns. Absent (BPF_PROG_TEST_RUN): the request is only recorded on skb.redirect.clones.
+   */
+  cloneRedirect?: (skb: Skb, ifindex: number, flags: number) => number;
   /** net->net_cookie of the namespace the run is in (get_netns_cookie); absent: 1 (init_net). */
   netnsCookie?: bigint;
   /**

@@ -2,7 +2,8 @@
 // The first three only record the request on skb.redirect (the kernel's per-CPU
 // bpf_redirect_info) and return TC_ACT_REDIRECT, or TC_ACT_SHOT for bad arguments; the datapath
 // acts on the record when the program's verdict is TC_ACT_REDIRECT. clone_redirect checks what it
-// can (flags, GSO type, the device through env.devExists) and queues a clone for the datapath.
+// can (flags, GSO type, the device through env.devExists), then has the datapath clone and send
+// the packet during the call (env.cloneRedirect); without a datapath it records the request.
 import { ERRNO } from '../../errors.js';
 import type { Skb } from '../skb/skb.js';
 import type { Vm } from '../vm.js';
@@ -70,8 +71,11 @@ function cloneRedirect(vm: Vm): void {
   if (isGso(skb) && skb.gsoType === 0) return retS64(vm, -ERRNO.EBADMSG);
   const ifindex = argU32(vm, 2);
   if (!deviceExists(env, skb, ifindex)) return retS64(vm, -ERRNO.EINVAL);
-  skb.redirect.clones.push(ifindex, vm.regs[6] & BPF_F_INGRESS);
-  // the clone's transmit result (0 = NET_XMIT_SUCCESS) comes from the datapath, later
+  const flags = vm.regs[6] & BPF_F_INGRESS;
+  // net/core/filter.c: skb_clone, then __bpf_redirect(clone, dev, flags) inside the call
+  if (env.cloneRedirect !== undefined) return retS64(vm, env.cloneRedirect(skb, ifindex, flags));
+  // BPF_PROG_TEST_RUN: nothing to send to; the request is recorded
+  skb.redirect.clones.push(ifindex, flags);
   retS64(vm, 0);
 }
 

@@ -10,7 +10,9 @@ export const DROP_REASONS = {
   redirect_no_mac: 'NOT_SPECIFIED', // __bpf_redirect_common: mac_header >= network_header or len 0 (-ERANGE)
   redirect_neigh_failed: 'NOT_SPECIFIED', // __bpf_redirect_neigh: multicast dst, not IP, no route, no neighbour
   xmit_recursion: 'NOT_SPECIFIED', // __bpf_tx_skb / bpf_out_neigh_*: dev_xmit_recursion() (-ENETDOWN)
-  dev_down: 'DEV_READY', // transmit on, or forward into, a device that is down
+  dev_down: 'DEV_READY', // forward into a device that is down
+  qdisc_drop: 'QDISC_DROP', // noop_enqueue: transmit on a device that is down or has no carrier (NET_XMIT_CN, tx_dropped +1)
+  recursion_limit: 'RECURSION_LIMIT', // __dev_queue_xmit recursion alert (tx_dropped +1, -ENETDOWN)
   pkt_too_big: 'PKT_TOO_BIG', // veth peer MTU (is_skb_forwardable), ip_forward MTU with DF
   otherhost: 'OTHERHOST', // ip_rcv_core: frame not addressed to this host
   unhandled_proto: 'UNHANDLED_PROTO', // no protocol handler and no packet socket

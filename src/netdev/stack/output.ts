@@ -114,8 +114,13 @@ export function redirectNeigh(
   }
   const n = dev.ns.neigh.lookup(dev.ifindex, nexthop);
   if (!n) {
-    dev.stats.txDropped++;
-    host.drop(pkt, 'neigh_failed', dev.path, `redirect_neigh: no neighbour for ${formatIp(nexthop)}`);
+    // Not modelled: the kernel (bpf_out_neigh_v4/v6 -> ip_neigh_gw4/6 creates the entry ->
+    // neigh_output -> neigh_resolve_output) queues the packet on the INCOMPLETE neighbour and
+    // sends an ARP request / neighbour solicitation out of `dev` (through dev's egress hook);
+    // the packet leaves when a reply arrives, or is freed with NEIGH_FAILED when the probes run
+    // out. No tx counter moves (a neigh_output error would count tx_errors). tcxsim has static
+    // neighbours only and drops at once.
+    host.drop(pkt, 'neigh_failed', dev.path, `redirect_neigh: no neighbour for ${formatIp(nexthop)} (the kernel would queue it and send an ARP/NS probe)`);
     return 1;
   }
   pushEthernet(pkt, dev, n.mac, family === 4 ? ETH_P_IP : ETH_P_IPV6);

@@ -70,4 +70,16 @@ describe('redirect family', () => {
     t.skb.gsoSize = 100;
     expect(t.call(CLONE, 42, 0)).toBe(-74n);
   });
+
+  it('clone_redirect in a datapath: the clone is made and sent during the call, its result is returned', () => {
+    const t = new HelperBench(FRAME);
+    const calls: [number, number][] = [];
+    t.env.devExists = (i) => i === 42;
+    t.env.cloneRedirect = (skb, ifindex, flags) => (calls.push([ifindex, flags]), skb === t.skb ? 2 : -1);
+    expect(t.call(CLONE, 42, BPF_F_INGRESS)).toBe(2n); // e.g. NET_XMIT_CN from a target that is down
+    expect(calls).toEqual([[42, BPF_F_INGRESS]]);
+    expect(t.skb.redirect.clones).toEqual([]);
+    expect(t.call(CLONE, 43, 0)).toBe(-22n); // the device check still comes first
+    expect(calls.length).toBe(1);
+  });
 });

@@ -100,6 +100,8 @@ describe('redirect_neigh', () => {
     dp.send(podEth0, buildEthIpv4Udp({ src: '10.1.0.5', dst: '8.8.8.8', sport: 1, dport: 2, dstMac: formatMac(lxc0.mac) }));
     dp.run();
     expect(dp.accounting.fates[0]!.reason).toBe('neigh_failed');
+    // the kernel would queue it behind an ARP probe; no tx counter moves (bpf_out_neigh_v4)
+    expect(eth0.stats.txDropped).toBe(0);
   });
 });
 
