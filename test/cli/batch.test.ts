@@ -2,27 +2,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { runCli } from './cli-helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'tcxsim-batch-'));
 function opFile(name: string, doc: unknown): string {
   const p = join(tmp, name);
   writeFileSync(p, typeof doc === 'string' ? doc : JSON.stringify(doc));
   return p;
-}
-
-async function runCli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
-  try {
-    const code = await main(args);
-    return { code, out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
 }
 
 afterEach(() => vi.restoreAllMocks());
