@@ -28,26 +28,8 @@ CTX_SIZE = 192
 DATA_OUT_SIZE = 8192
 
 # ---------------------------------------------------------------- bpf(2) via ctypes
-SYS_bpf = 321  # x86-64
-BPF_OBJ_GET = 7
-BPF_PROG_TEST_RUN = 10
-libc = ctypes.CDLL(None, use_errno=True)
-
-
-def bpf(cmd, attr):
-    buf = ctypes.create_string_buffer(bytes(attr), 160)
-    ret = libc.syscall(SYS_bpf, cmd, buf, 160)
-    if ret < 0:
-        e = ctypes.get_errno()
-        raise OSError(e, f'bpf cmd {cmd}: {os.strerror(e)}')
-    return ret, buf.raw
-
-
-def obj_get(path):
-    p = ctypes.create_string_buffer(path.encode())
-    attr = struct.pack('<QII', ctypes.addressof(p), 0, 0)
-    fd, _ = bpf(BPF_OBJ_GET, attr)
-    return fd
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bpf_syscall import BPF_PROG_TEST_RUN, bpf, obj_get  # noqa: E402
 
 
 def test_run(fd, data_in, ctx_in):
