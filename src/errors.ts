@@ -63,9 +63,10 @@ export class SimError extends Error {
   override readonly name = 'SimError';
   constructor(
     readonly code: SimErrorCode,
-    message: string,
+    /** What and where, without the code (for wrapping: `new SimError(e.code, \`${ctx}: ${e.detail}\`)`). */
+    readonly detail: string,
   ) {
-    super(`${code}: ${message}`);
+    super(`${code}: ${detail}`);
   }
 
   /** The negative errno a syscall or helper would return (-22 for EINVAL); EFORMAT/EUSAGE map to EINVAL. */

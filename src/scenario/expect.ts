@@ -33,7 +33,7 @@ export function evaluate(list: readonly ScenarioExpectation[], ctx: ExpectContex
     try {
       return { at, ...check(e, ctx) };
     } catch (err) {
-      if (err instanceof SimError) return { at, text: JSON.stringify(e), ok: false, detail: `${err.code}: ${err.message}` };
+      if (err instanceof SimError) return { at, text: JSON.stringify(e), ok: false, detail: err.message };
       throw err;
     }
   });

@@ -60,7 +60,7 @@ export function replay(o: ReplayOptions): ReplayResult {
   try {
     dev = world.addWire('init', o.dev);
   } catch (e) {
-    throw e instanceof SimError ? new SimError('EUSAGE', `--dev ${o.dev}: ${e.message}`) : e;
+    throw e instanceof SimError ? new SimError('EUSAGE', `--dev ${o.dev}: ${e.detail}`) : e;
   }
   let passed = 0;
   const pending: Uint8Array[] = [];
@@ -147,7 +147,7 @@ export function replay(o: ReplayOptions): ReplayResult {
       writer = null;
       throw e;
     }
-    error = new SimError(e.code, `${e.message} (${reader.count} packets before it were replayed)`);
+    error = new SimError(e.code, `${e.detail} (${reader.count} packets before it were replayed)`);
   } finally {
     reader.close();
   }
