@@ -2,20 +2,27 @@
 // function entry. Each function keeps registers in int32 locals, charges the instruction budget
 // once per basic block, and is laid out as structured code (labeled blocks and loops, Ramsey's
 // "Beyond Relooper") when its graph is reducible, else as a `for (;;) switch` over blocks.
-// Returns the code, or the reason the program stays on the interpreter.
+// Register types (types.ts) pick specialised accesses; bpf_map_lookup_elem on a constant map with
+// a stack key calls the map directly (directLookup). Returns the code, or the reason the program
+// stays on the interpreter.
 //
 //   function F<entry>(vm, depth)   enter: r0..r10 from vm.regs   exit: all back, r0 = result
 //     budget short for a block  -> the interpreter finishes the frame from that block (it faults)
 //     fault                     -> locals to vm.regs, insnCount corrected to the faulting insn
-import type { Executable } from '../vm.js';
+import type { Executable, Vm } from '../vm.js';
 import { OP_CALL_LOCAL, OP_FAULT, OP_FELL_OFF, preparedOf, type Prepared } from '../interp/prepare.js';
 import { buildCfg, functionEntries, isCondJump, isLdAbs, OP_CALL, OP_CALLX, OP_EXIT, OP_GOTOL, OP_JA, slotsOf, type FuncCfg } from './cfg.js';
 import { ALL_REGS, condition, emitInsn, emitLdAbs, syncIn, syncOut } from './emit.js';
 import { liveOut } from './liveness.js';
 import { rt, type CompiledCode, type EntryFn } from './runtime.js';
-import { constants } from './consts.js';
+import { constants, type Consts } from './consts.js';
 import { stackLow } from './stack.js';
 import { analyse, type Shape } from './structure.js';
+import { T_CTX, T_STACK, regTypes, type RegTypes } from './types.js';
+import { ctxEntryCode } from './ctx-access.js';
+import { TAG_MAP_PTR } from '../memory.js';
+import { MAX_BPF_STACK } from '../opcodes.js';
+import { BPF_FUNC_map_lookup_elem } from '../helpers/maps.js';
 
 /** Larger functions compile to bytecode V8 will not optimise (about 60 KB); they stay interpreted. */
 export const MAX_COMPILED_INSNS = 4096;
@@ -61,13 +68,15 @@ export function compileExecutable(exe: Executable, opts: CompileOptions = {}): C
   const parts: string[] = [];
   parts.push(
     '"use strict";',
-    'const { ld, ldHi, st, div32, div64, mulhu, bswap16, bswap32, atomic, unknownHelper, fault, interpret, enter, callx, tail, ldabs, after, SKB } = rt;',
+    'const { ld, ldHi, st, div32, div64, mulhu, bswap16, bswap32, atomic, unknownHelper, fault, interpret, enter, callx, tail, ldabs, after, SKB, LK, directMap } = rt;',
     'const S = rt.state;',
   );
+  const sites: string[] = ['CRV = null'];
   cfgs.forEach((cfg, k) => {
     afters.push(afterTable(p, cfg));
-    parts.push(emitFunction(p, cfg, k, deadHalves, low));
+    parts.push(emitFunction(p, cfg, k, deadHalves, low, sites));
   });
+  if (sites.length > 0) parts.splice(3, 0, `let ${sites.join(', ')};`);
   parts.push(`return new Map([${entries.map((e) => `[${e}, F${e}]`).join(', ')}]);`);
   const source = parts.join('\n');
   const holder: { code: CompiledCode | null } = { code: null };
@@ -79,7 +88,8 @@ export function compileExecutable(exe: Executable, opts: CompileOptions = {}): C
     return { ok: false, reason: `code generation failed: ${e instanceof Error ? e.message : String(e)}` };
   }
   const main = fns.get(0) as EntryFn;
-  const code: CompiledCode = { entries: fns, main, stackLow: low, enter: (vm) => main(vm, 0) };
+  // F0 takes Vm.exec's (vm, exe) call itself (no closure in between): depth 0 when not a number
+  const code: CompiledCode = { entries: fns, main, stackLow: low, enter: main as unknown as (vm: Vm) => void };
   holder.code = code;
   return { ok: true, code, source };
 }
@@ -115,11 +125,25 @@ function usedRegs(p: Prepared, cfg: FuncCfg): number {
   return used & ALL_REGS;
 }
 
-function emitFunction(p: Prepared, cfg: FuncCfg, k: number, deadHalves: boolean, low: number): string {
+/** Whether some load or store goes through the entry r1 + K (the prologue then checks r1). */
+function usesCtxTypes(p: Prepared, cfg: FuncCfg, ty: RegTypes): boolean {
+  for (const b of cfg.blocks) {
+    for (const pc of slotsOf(p, b)) {
+      const w = p.code[2 * pc];
+      const cls = w & 7;
+      const base = cls === 1 ? (w >> 12) & 0xf : cls === 2 || (cls === 3 && (w & 0xe0) === 0x60) ? (w >> 8) & 0xf : -1;
+      if (base >= 0 && base <= 10 && ty.kind[pc * 11 + base] === T_CTX) return true;
+    }
+  }
+  return false;
+}
+
+function emitFunction(p: Prepared, cfg: FuncCfg, k: number, deadHalves: boolean, low: number, sites: string[]): string {
   const shape = analyse(cfg);
   const used = usedRegs(p, cfg);
   const out = liveOut(p, cfg, !deadHalves);
   const cst = constants(p, cfg);
+  const ty = regTypes(p, cfg);
   const blocks = cfg.blocks;
   const fname = `F${cfg.entry}`;
   const structured = shape.reducible;
@@ -141,7 +165,7 @@ function emitFunction(p: Prepared, cfg: FuncCfg, k: number, deadHalves: boolean,
     const op = w & 0xff;
     for (const pc of slots) {
       if (pc === last) break;
-      lines.push(emitInsn(p, pc, out[pc], cst));
+      lines.push(emitInsn(p, pc, out[pc], cst, ty));
     }
     const fall = b.succs[0];
     if (op === OP_EXIT) {
@@ -163,7 +187,9 @@ function emitFunction(p: Prepared, cfg: FuncCfg, k: number, deadHalves: boolean,
       else if (simple(x, taken) || !simple(x, fall)) lines.push(`if (${cond}) { ${branch(x, taken)} }`, branch(x, fall));
       else lines.push(`if (!(${cond})) { ${branch(x, fall)} }`, branch(x, taken));
     } else if (op === OP_CALL) {
-      lines.push(helperCall(p.code[2 * last + 1], last, cfg.entry === 0 ? low : 0, used), branch(x, fall));
+      const id = p.code[2 * last + 1];
+      const generic = helperCall(id, last, cfg.entry === 0 ? low : 0, used);
+      lines.push(directLookup(id, last, cst, ty, generic, sites) ?? generic, branch(x, fall));
     } else if (op === OP_CALL_LOCAL) {
       lines.push(localCall(last + p.code[2 * last + 1] + 1, last), branch(x, fall));
     } else if (op === OP_CALLX) {
@@ -172,7 +198,7 @@ function emitFunction(p: Prepared, cfg: FuncCfg, k: number, deadHalves: boolean,
       lines.push(emitLdAbs(p, last), branch(x, fall));
     } else {
       // the block ends because the next slot starts another block
-      lines.push(emitInsn(p, last, out[last], cst), branch(x, fall));
+      lines.push(emitInsn(p, last, out[last], cst, ty), branch(x, fall));
     }
     return lines.join('\n');
   };
@@ -197,11 +223,12 @@ function emitFunction(p: Prepared, cfg: FuncCfg, k: number, deadHalves: boolean,
   }
   const decl: string[] = [];
   for (let r = 0; r <= 10; r++) if ((used >> r) & 1) decl.push(`l${r} = regs[${2 * r}], h${r} = regs[${2 * r + 1}]`);
-  return `function ${fname}(vm, depth) {
+  const head = cfg.entry === 0 ? `function ${fname}(vm, dp) {\nconst depth = typeof dp === 'number' ? dp : 0;` : `function ${fname}(vm, depth) {`;
+  return `${head}
 const regs = vm.regs, rg = vm.memory.regions, hs = vm.helpers, limit = vm.insnLimit, AFT = AF[${k}];
 let count = vm.insnCount;
 let ${decl.join(', ')};
-const SV = rg[h10].view;
+const SR = rg[h10], SV = SR.view;${usesCtxTypes(p, cfg, ty) ? `\n${ctxEntryCode()}` : ''}
 let o = 0, t = 0, n = 0, R = null, V = null, H = null, C = null, X = null, hc = 0, bpc = -1;
 try {
 epi: {
@@ -229,6 +256,30 @@ function helperCall(id: number, pc: number, low: number, used: number): string {
     `${syncOut(0, 5)}\nvm.pc = ${pc}; vm.insnCount = count; vm.depth = depth;\n` +
     `hc = 1; H(vm); hc = 0;\ncount = vm.insnCount;\n${syncIn(0, 5)}\n` +
     `if (vm.tailCallTarget !== null) { ${syncOut(6, 10, used)} tail(vm, depth, ${low}); return; }`
+  );
+}
+
+/**
+ * bpf_map_lookup_elem(&map, r10 + K) with the map a constant (lddw) and the key on this frame's
+ * stack: the helper's work without its argument decoding (maps.ts mapArg/memArg/retPtr), the
+ * register round trip or a result object, when the VM's helper is the standard one and the map
+ * a plain hash or array map whose key fits above r10 + K. Per call site, the map is looked up
+ * once per HelperEnv (maps are never removed from a live env). Anything else: the generic call.
+ */
+function directLookup(id: number, pc: number, cst: Consts, ty: RegTypes, generic: string, sites: string[]): string | null {
+  if (id !== BPF_FUNC_map_lookup_elem) return null;
+  if (cst.known[pc * 11 + 1] !== 1 || cst.value[pc * 22 + 3] !== TAG_MAP_PTR) return null;
+  if (ty.kind[pc * 11 + 2] !== T_STACK) return null;
+  const key = ty.off[pc * 11 + 2];
+  if (key >= 0) return null;
+  const E = `E${pc}`;
+  const M = `M${pc}`;
+  sites.push(`${E} = null`, `${M} = null`);
+  return (
+    `if (vm.env !== ${E}) { ${E} = vm.env; ${M} = directMap(${E}, ${cst.value[pc * 22 + 2]}); }\n` +
+    `if (${M} !== null && hs[${id}] === LK && ${M}.keySize <= ${-key}) { ` +
+    `t = ${M}.progLookup(SR, ${MAX_BPF_STACK + key}, ${E}.cpu); if (t < 0) { l0 = 0; h0 = 0; } else { l0 = t | 0; h0 = ${M}.valueTag; } ` +
+    `} else {\n${generic}\n}`
   );
 }
 

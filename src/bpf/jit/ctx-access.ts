@@ -6,7 +6,8 @@
 // The fast path is taken only for accesses SkBuffContext.check() always accepts (a plain 4-byte
 // access at the field's own offset), and each expression below is what SkBuffContext.load/store
 // computes for that field; so values, rules and faults stay the handler's. Generated code names:
-// C = the handler, X = its skb, SKB = the SkBuffContext class (runtime.ts).
+// C = the handler, X = its skb, SKB = the SkBuffContext class (runtime.ts); CR/CC = the entry r1's
+// region and handler when a function reads its context through typed registers (types.ts).
 import { SKB_OFF } from '../context/sk-buff-layout.js';
 
 const CB_END = SKB_OFF.cb + 20;
@@ -54,4 +55,27 @@ export function ctxStoreCode(off: number, vl: string): string | null {
  */
 export function ctxGuard(off: number): string {
   return `o === ${off} && R !== undefined && (C = R.ctx) instanceof SKB && R.invalid === null`;
+}
+
+/**
+ * Prologue of a function with accesses through its entry r1 + K (types.ts T_CTX): CR is r1's
+ * region when r1 is (tag, 0) of a standard __sk_buff context (CC its handler), else null.
+ * Needs a module-level `let CRV = null`.
+ */
+export function ctxEntryCode(): string {
+  // CRV (module level, compile.ts) is the last region that passed: a Region's ctx and invalid
+  // never change, so it passes again without the instanceof
+  return (
+    'let CR = null, CC = null; if (l1 === 0) { const R0 = rg[h1]; ' +
+    'if (R0 === CRV || (R0 !== undefined && R0.invalid === null && R0.ctx instanceof SKB && (CRV = R0) !== null)) { CR = R0; CC = R0.ctx; } }'
+  );
+}
+
+/**
+ * The guard of a typed context access through a register holding the entry r1 + K (`hi` its
+ * high word): the region is still the one checked on entry, so the offset is K + off and the
+ * handler the standard one; ctxGuard's conditions without the instanceof.
+ */
+export function typedCtxGuard(hi: string): string {
+  return `CR !== null && rg[${hi}] === CR`;
 }

@@ -2,13 +2,16 @@
 // h0..h10 (high words), always kept normalised to int32. `out` is the mask of high words live
 // after the instruction (liveness.ts): a dead one is not computed. Semantics mirror the reference
 // interpreter (interp/exec.ts) case by case; memory goes through the same regions with the same
-// checks, inline on the fast path and through runtime.ts (interp/access.ts) otherwise.
+// checks, inline on the fast path and through runtime.ts (interp/access.ts) otherwise. Where
+// types.ts knows the base register (r10 + K: a compile-time stack slot; the entry r1 + K: a
+// guarded direct __sk_buff field), the access is specialised and the generic path stays behind.
 import { MAX_BPF_STACK } from '../opcodes.js';
 import { BPF_CMPXCHG, BPF_FETCH, BPF_XCHG } from '../opcodes.js';
 import { BPF_LOAD_ACQ, OP_MOVSX32_16, OP_MOVSX32_8, OP_MOVSX64_16, OP_MOVSX64_32, OP_MOVSX64_8, type Prepared } from '../interp/prepare.js';
 import { isLdAbs, OP_LDDW } from './cfg.js';
 import type { Consts } from './consts.js';
-import { ctxGuard, ctxLoadExpr, ctxStoreCode } from './ctx-access.js';
+import { ctxGuard, ctxLoadExpr, ctxStoreCode, typedCtxGuard } from './ctx-access.js';
+import { T_CTX, T_STACK, type RegTypes } from './types.js';
 
 const L = (r: number): string => `l${r}`;
 const H = (r: number): string => `h${r}`;
@@ -209,19 +212,32 @@ function inElem(size: number): string {
   return `(R.stride === 0 || (o % R.stride) + ${size} <= R.elemSize)`;
 }
 
-/** r10-relative slots that are inside the frame's 512 bytes are checked here, at compile time. */
-function stackSlot(base: number, off: number, size: number): number {
-  if (base !== 10) return -1;
-  const a = MAX_BPF_STACK + off;
+/** What types.ts knows of an access's base register: its kind and K. */
+interface Base {
+  readonly kind: number;
+  readonly k: number;
+}
+
+const NO_BASE: Base = { kind: 0, k: 0 };
+
+/**
+ * Slots through r10 + K (r10 itself, or a register types.ts proves equal to r10 + K) that are
+ * inside the frame's 512 bytes are checked here, at compile time.
+ */
+function stackSlot(reg: number, b: Base, off: number, size: number): number {
+  let a: number;
+  if (reg === 10) a = MAX_BPF_STACK + off;
+  else if (b.kind === T_STACK) a = MAX_BPF_STACK + b.k + off;
+  else return -1;
   return a >= 0 && a + size <= MAX_BPF_STACK ? a : -1;
 }
 
-function load(op: number, d: number, s: number, off: number, pc: number, hl: boolean): string {
+function load(op: number, d: number, s: number, off: number, pc: number, hl: boolean, b: Base): string {
   const size = sizeOf(op);
   const signed = (op & 0xe0) === 0x80;
   const ld = L(d);
   const hd = H(d);
-  const slot = stackSlot(s, off, size);
+  const slot = stackSlot(s, b, off, size);
   const little = size === 1 ? '' : ', true';
   if (size === 8) {
     if (slot >= 0) return (hl ? `${hd} = SV.getInt32(${slot + 4}, true); ` : '') + `${ld} = SV.getInt32(${slot}, true);`;
@@ -234,6 +250,14 @@ function load(op: number, d: number, s: number, off: number, pc: number, hl: boo
   const hi = hl ? (signed ? ` ${hd} = ${ld} >> 31;` : ` ${hd} = 0;`) : '';
   const get = getter(size, signed);
   if (slot >= 0) return `${ld} = SV.${get}(${slot}${little});${hi}`;
+  if (b.kind === T_CTX) {
+    // the entry r1 + K: a context access (guarded by typedCtxGuard), never a plain region
+    const at = b.k + off;
+    const f = size === 4 && !signed ? ctxLoadExpr(at) : null;
+    const slow = `${ld} = ld(rg, ${H(s)}, (${L(s)} + ${off}) | 0, ${size}, ${signed}, ${pc});${hl ? ` ${hd} = ldHi();` : ''}`;
+    if (f === null) return slow;
+    return `if (${typedCtxGuard(H(s))}) { C = CC; X = C.skb; ${ld} = ${f.lo};${hl ? ` ${hd} = ${f.hi};` : ''} } else { ${slow} }`;
+  }
   const fast = size === 4 && !signed ? ctxLoadExpr(off) : null;
   const ctx = fast === null ? '' : `else if (${ctxGuard(off)}) { X = C.skb; ${ld} = ${fast.lo};${hl ? ` ${hd} = ${fast.hi};` : ''} } `;
   // a context handler may answer a 4-byte load with a pointer (skb->data): the high word is its
@@ -246,14 +270,20 @@ function load(op: number, d: number, s: number, off: number, pc: number, hl: boo
 }
 
 /** `fromImm`: a BPF_ST (immediate) store, which context handlers treat differently for some fields. */
-function store(d: number, size: number, off: number, vl: string, vh: string, pc: number, fromImm: boolean): string {
-  const slot = stackSlot(d, off, size);
+function store(d: number, size: number, off: number, vl: string, vh: string, pc: number, fromImm: boolean, b: Base): string {
+  const slot = stackSlot(d, b, off, size);
   const set = size === 4 || size === 8 ? 'setInt32' : size === 2 ? 'setInt16' : 'setInt8';
   const little = size === 1 ? '' : ', true';
   if (slot >= 0) {
     return size === 8
       ? `SV.setInt32(${slot}, ${vl}, true); SV.setInt32(${slot + 4}, ${vh}, true);`
       : `SV.${set}(${slot}, ${vl}${little});`;
+  }
+  if (b.kind === T_CTX) {
+    const f = size === 4 ? ctxStoreCode(b.k + off, vl) : null;
+    const slow = `st(rg, ${H(d)}, (${L(d)} + ${off}) | 0, ${size}, ${vl}, ${vh}, ${pc}, ${fromImm});`;
+    if (f === null) return slow;
+    return `if (${typedCtxGuard(H(d))}) { X = CC.skb; ${f} } else ${slow}`;
   }
   const body = size === 8 ? `{ V = R.view; V.setInt32(o, ${vl}, true); V.setInt32(o + 4, ${vh}, true); }` : `R.view.${set}(o, ${vl}${little});`;
   const fast = size === 4 ? ctxStoreCode(off, vl) : null;
@@ -300,7 +330,7 @@ function atomicSlow(w: number, d: number, s: number, imm: number, pc: number): s
  * Code for a straight-line instruction (ALU, loads, stores, atomics, lddw, movsx). Jumps, calls,
  * exits and LD_ABS are the compiler's (compile.ts), since they end a block.
  */
-export function emitInsn(p: Prepared, pc: number, out: number, cst?: Consts): string {
+export function emitInsn(p: Prepared, pc: number, out: number, cst?: Consts, types?: RegTypes): string {
   const w = p.code[2 * pc];
   const imm = p.code[2 * pc + 1];
   const op = w & 0xff;
@@ -308,6 +338,7 @@ export function emitInsn(p: Prepared, pc: number, out: number, cst?: Consts): st
   const s = (w >> 12) & 0xf;
   const off = w >> 16;
   const hl = ((out >> d) & 1) !== 0;
+  const base = (r: number): Base => (types === undefined || r > 10 ? NO_BASE : { kind: types.kind[pc * 11 + r], k: types.off[pc * 11 + r] });
   switch (op & 7) {
     case 7: {
       const known = (op & 8) !== 0 && cst !== undefined && cst.known[pc * 11 + s] === 1;
@@ -317,11 +348,11 @@ export function emitInsn(p: Prepared, pc: number, out: number, cst?: Consts): st
     case 4:
       return alu32(op, d, s, imm, off, hl);
     case 1:
-      return load(op, d, s, off, pc, hl);
+      return load(op, d, s, off, pc, hl, base(s));
     case 2:
-      return store(d, sizeOf(op), off, String(imm), String(imm >> 31), pc, true);
+      return store(d, sizeOf(op), off, String(imm), String(imm >> 31), pc, true, base(d));
     case 3:
-      if ((op & 0xe0) === 0x60) return store(d, sizeOf(op), off, L(s), sizeOf(op) === 8 ? H(s) : '0', pc, false);
+      if ((op & 0xe0) === 0x60) return store(d, sizeOf(op), off, L(s), sizeOf(op) === 8 ? H(s) : '0', pc, false, base(d));
       return atomicOp(w, d, s, imm, pc);
   }
   const ld = L(d);

@@ -12,6 +12,11 @@ import { bswap16, bswap32, divmod32, divmod64, mulhu } from '../interp/arith.js'
 import { execute } from '../interp/exec.js';
 import { preparedOf } from '../interp/prepare.js';
 import { SkBuffContext } from '../context/sk-buff-ctx.js';
+import { BPF_FUNC_map_lookup_elem } from '../helpers/maps.js';
+import { helperDef } from '../helpers/registry.js';
+import type { HelperEnv } from '../helpers/env.js';
+import type { BpfMap } from '../maps/map.js';
+import { BPF_MAP_TYPE } from '../spec.js';
 
 /** A compiled function entry: runs the frame at `depth` (its r10 in vm.regs) until it exits. */
 export type EntryFn = (vm: Vm, depth: number) => void;
@@ -165,11 +170,34 @@ function after(table: Int32Array, e: unknown): number {
   return 0;
 }
 
+/**
+ * Map types whose program-side lookup compiled code calls directly (compile.ts directLookup):
+ * progLookup neither throws nor looks at the VM, and answers a value offset or -1.
+ */
+const DIRECT_LOOKUP_TYPES: ReadonlySet<number> = new Set([
+  BPF_MAP_TYPE.HASH,
+  BPF_MAP_TYPE.ARRAY,
+  BPF_MAP_TYPE.PERCPU_HASH,
+  BPF_MAP_TYPE.PERCPU_ARRAY,
+  BPF_MAP_TYPE.LRU_HASH,
+  BPF_MAP_TYPE.LRU_PERCPU_HASH,
+]);
+
+/** The map with `id` in a run's HelperEnv when compiled code may look it up directly, else null. */
+function directMap(env: unknown, id: number): BpfMap | null {
+  const maps = (env as Partial<HelperEnv> | undefined)?.maps;
+  const m = maps?.get(id);
+  return m !== undefined && DIRECT_LOOKUP_TYPES.has(m.type) && m.lookupKind === 'value' ? m : null;
+}
+
 /** Everything generated code reaches through its `rt` parameter. */
 export const rt = {
   state,
   /** The standard __sk_buff handler, whose common fields compiled code reads directly (ctx-access.ts). */
   SKB: SkBuffContext,
+  /** The standard bpf_map_lookup_elem: a VM whose helper is another one takes the generic call. */
+  LK: helperDef(BPF_FUNC_map_lookup_elem)?.fn,
+  directMap,
   ld,
   ldHi,
   st,

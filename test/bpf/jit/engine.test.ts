@@ -53,7 +53,7 @@ describe('engine choice', () => {
     expect(engineOf(exe).reason).toMatch(/not hot yet/);
     expect(runProgram(vm, exe, 0, { hotRuns: 3 }).r0).toBe(7);
     expect(engineOf(exe)).toEqual({ engine: 'compiled' });
-    expect(compiledSource(exe)).toMatch(/function F0\(vm, depth\)/);
+    expect(compiledSource(exe)).toMatch(/function F0\(vm, dp\)/);
   });
   it("engine 'interpreter' never compiles", () => {
     const exe: Executable = { name: 'p', insns: assemble('r0 = 7\nexit') };

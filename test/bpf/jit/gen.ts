@@ -1,6 +1,7 @@
 // gen.ts: a seeded generator of random valid BPF programs for the differential test: ALU32/64
 // mixes, forward branches, bounded loops, stack loads/stores of every size (incl. sign-extending),
-// packet-like, map-value-slab-like and read-only regions, atomics, stub helper calls, a tail call,
+// stack pointers held in other registers (r10 + K), packet-like, map-value-slab-like and
+// read-only regions, atomics, stub helper calls, a tail call,
 // a bpf-to-bpf call, and some programs that fault (out of bounds, NULL, read-only, runaway loops).
 //
 //   r6 = packet (64 B)   r7 = slab (4 x 16 B, 12 usable)   r8 = rodata (16 B)   r9 = loop counter
@@ -149,6 +150,20 @@ class Gen {
       const { base, off } = this.place(bytes, r.chance(0.97));
       if (r.chance(0.4)) this.emit(insn(op.BPF_ST | op.BPF_MEM | size, base, 0, off, r.imm()));
       else this.emit(insn(op.BPF_STX | op.BPF_MEM | size, base, this.reg(), off));
+    } else if (kind < 8 && r.chance(0.4)) {
+      // a stack pointer in a register (jit/types.ts T_STACK): t = r10 + K, then t + off, mostly
+      // inside the frame, sometimes just above its top or just below its bottom
+      const t = this.reg();
+      const k = -r.int(72);
+      let off = -(r.int(64 - bytes + 1) + bytes) - k;
+      if (r.chance(0.06)) off = r.chance(0.5) ? -k - bytes + 1 : -k - 512 - 1 - r.int(bytes);
+      this.emit(insn(op.BPF_ALU64 | op.BPF_MOV | op.BPF_X, t, 10));
+      if (r.chance(0.5)) this.emit(insn(op.BPF_ALU64 | op.BPF_ADD | op.BPF_K, t, 0, 0, k));
+      else this.emit(insn(op.BPF_ALU64 | op.BPF_SUB | op.BPF_K, t, 0, 0, -k - 4), insn(op.BPF_ALU64 | op.BPF_ADD | op.BPF_K, t, 0, 0, -4));
+      const j = r.int(3);
+      if (j === 0) this.emit(insn(op.BPF_LDX | op.BPF_MEM | size, this.reg(), t, off));
+      else if (j === 1) this.emit(insn(op.BPF_STX | op.BPF_MEM | size, t, this.reg(), off));
+      else this.emit(insn(op.BPF_ST | op.BPF_MEM | size, t, 0, off, r.imm()));
     } else if (kind < 8 && !this.inSub) {
       // a computed packet address: t = r6 + (x & 31); load or store through t
       const t = this.reg();

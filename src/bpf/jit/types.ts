@@ -1,0 +1,125 @@
+// types.ts: pointer types of registers before each instruction of a function, the compiled tier's
+// share of the kernel verifier's register typing (kernel/bpf/verifier.c reg_state). A forward
+// dataflow over the function's blocks; a register is CTX + K (exactly the function's entry r1
+// plus K), STACK + K (exactly r10 + K), PACKET (derived from a ctx->data/data_end load: only a
+// hint, the generated code still checks the tag) or UNKNOWN. Merges that disagree give UNKNOWN.
+// Emitters use it to pick specialised accesses; every one keeps a run-time guard and the generic
+// path behind it, so a wrong guess costs speed, never a different result.
+import { MAX_BPF_STACK } from '../opcodes.js';
+import { OP_CALL_LOCAL, type Prepared } from '../interp/prepare.js';
+import { SKB_OFF } from '../context/sk-buff-layout.js';
+import { isLdAbs, OP_CALL, OP_CALLX, slotsOf, type FuncCfg } from './cfg.js';
+
+export const T_UNKNOWN = 0;
+/** The function's entry r1 plus K (0 <= K < CTX_SPAN, so the high word never carries). */
+export const T_CTX = 1;
+/** r10 plus K (-MAX_BPF_STACK <= K <= 0). */
+export const T_STACK = 2;
+/** Likely a pointer into the current packet (the tag is checked where it is used). */
+export const T_PACKET = 3;
+
+const CTX_SPAN = 1 << 16;
+const REGS = 11;
+const FP = 10;
+
+/** Per slot and register: `kind[pc * 11 + r]` and `off[pc * 11 + r]` (K for CTX and STACK). */
+export interface RegTypes {
+  readonly kind: Uint8Array;
+  readonly off: Int32Array;
+}
+
+function withOff(kind: Uint8Array, off: Int32Array, r: number, k: number): void {
+  if (kind[r] === T_CTX) {
+    if (k < 0 || k >= CTX_SPAN) kind[r] = T_UNKNOWN;
+    else off[r] = k;
+  } else if (kind[r] === T_STACK) {
+    if (k < -MAX_BPF_STACK || k > 0) kind[r] = T_UNKNOWN;
+    else off[r] = k;
+  }
+}
+
+function step(p: Prepared, pc: number, kind: Uint8Array, off: Int32Array): void {
+  const w = p.code[2 * pc];
+  const imm = p.code[2 * pc + 1];
+  const op = w & 0xff;
+  const d = (w >> 8) & 0xf;
+  const s = (w >> 12) & 0xf;
+  const cls = op & 7;
+  if (op === OP_CALL || op === OP_CALL_LOCAL || op === OP_CALLX || isLdAbs(op)) {
+    // r0..r5 are the callee's (the interpreter keeps r1..r5, the kernel clobbers them)
+    for (let r = 0; r <= 5; r++) kind[r] = T_UNKNOWN;
+    return;
+  }
+  if (cls === 3 && (op & 0xe0) !== 0x60) {
+    // atomics may write src (fetch, xchg, load-acquire) and r0 (cmpxchg)
+    if (s < REGS) kind[s] = T_UNKNOWN;
+    kind[0] = T_UNKNOWN;
+    return;
+  }
+  if (cls !== 4 && cls !== 7 && cls !== 1 && cls !== 0) return; // stores and jumps write no register
+  if (d >= REGS) return;
+  if (op === 0xbf && (w >> 16) === 0) {
+    kind[d] = kind[s];
+    off[d] = off[s];
+    return;
+  }
+  if (op === 0x07 || op === 0x17) {
+    if (kind[d] !== T_PACKET) withOff(kind, off, d, op === 0x07 ? off[d] + imm : off[d] - imm);
+    return;
+  }
+  if (op === 0x0f && kind[d] === T_PACKET) return; // packet + scalar: still (probably) the packet
+  if (op === 0x61 && kind[s] === T_CTX) {
+    const at = off[s] + (w >> 16);
+    kind[d] = at === SKB_OFF.data || at === SKB_OFF.data_end ? T_PACKET : T_UNKNOWN;
+    return;
+  }
+  kind[d] = T_UNKNOWN;
+}
+
+export function regTypes(p: Prepared, cfg: FuncCfg): RegTypes {
+  const n = p.insns.length + 1;
+  const kind = new Uint8Array(n * REGS);
+  const off = new Int32Array(n * REGS);
+  const blocks = cfg.blocks;
+  const inKind = blocks.map(() => new Uint8Array(REGS));
+  const inOff = blocks.map(() => new Int32Array(REGS));
+  const reached = new Uint8Array(blocks.length);
+  reached[0] = 1;
+  inKind[0][1] = T_CTX;
+  inKind[0][FP] = T_STACK;
+  const slots = blocks.map((b) => slotsOf(p, b));
+  const k = new Uint8Array(REGS);
+  const o = new Int32Array(REGS);
+  // blocks are in reverse postorder; a register only ever goes down to UNKNOWN, so this ends
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const b of blocks) {
+      if (!reached[b.id]) continue;
+      k.set(inKind[b.id]);
+      o.set(inOff[b.id]);
+      for (const pc of slots[b.id]) {
+        kind.set(k, pc * REGS);
+        off.set(o, pc * REGS);
+        step(p, pc, k, o);
+      }
+      for (const sid of b.succs) {
+        const sk = inKind[sid];
+        const so = inOff[sid];
+        if (!reached[sid]) {
+          reached[sid] = 1;
+          sk.set(k);
+          so.set(o);
+          changed = true;
+          continue;
+        }
+        for (let r = 0; r < REGS; r++) {
+          if (sk[r] !== T_UNKNOWN && (sk[r] !== k[r] || (sk[r] !== T_PACKET && so[r] !== o[r]))) {
+            sk[r] = T_UNKNOWN;
+            changed = true;
+          }
+        }
+      }
+    }
+  }
+  return { kind, off };
+}
