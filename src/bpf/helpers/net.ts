@@ -64,15 +64,17 @@ defineHelper({
     if (mtu === undefined) return retS64(vm, -ERRNO.ENODEV);
     const skb: Skb = env.skb;
     const devLen = mtu + ETH_HLEN;
-    const skbLen = (inLen !== 0 ? inLen + ETH_HLEN : skb.len) + lenDiff;
+    // `int skb_len = *mtu_len + hard_header_len (u32) + len_diff` wraps like C int (measured:
+    // *mtu_len 0xffffffff or len_diff 0x7fffffff pass)
+    const skbLen = ((inLen !== 0 ? (inLen + ETH_HLEN) | 0 : skb.len) + lenDiff) | 0;
     let ret = BPF_MTU_CHK_RET_FRAG_NEEDED;
     if (skbLen <= devLen) ret = BPF_MTU_CHK_RET_SUCCESS;
     else if (skb.gsoSize > 0) {
       ret = BPF_MTU_CHK_RET_SUCCESS;
       if (segs) {
-        if (skb.transportHeader < 0) return retS64(vm, -ERRNO.EINVAL);
-        // skb_gso_validate_network_len: each segment's network length must fit the MTU
-        const hdr = skb.transportHeader - skb.networkHeader;
+        // skb_gso_validate_network_len: each segment's network length must fit the MTU; an
+        // unset transport header (offset ~0) makes every segment too big
+        const hdr = skb.transportHeader < 0 ? 0xffff : skb.transportHeader - skb.networkHeader;
         if (hdr + skb.gsoSize > mtu) ret = BPF_MTU_CHK_RET_SEGS_TOOBIG;
       }
     }

@@ -10,6 +10,12 @@ import { BpfMap, E, type LookupKind, type MapAttrs, type MapEnv } from './map.js
 export const BPF_RINGBUF_BUSY_BIT = 2 ** 31;
 export const BPF_RINGBUF_DISCARD_BIT = 2 ** 30;
 export const BPF_RINGBUF_HDR_SZ = 8;
+/**
+ * A header's pg_off: the page of the header counted from the start of struct bpf_ringbuf, whose
+ * data pages begin at page 3 (the kernel finds the ring from a sample with it; measured on 6.18).
+ */
+const RINGBUF_DATA_PGOFF = 3;
+const PAGE_SHIFT = 12;
 export const BPF_RB_NO_WAKEUP = 1;
 export const BPF_RB_FORCE_WAKEUP = 2;
 export const BPF_RB_AVAIL_DATA = 0;
@@ -50,7 +56,7 @@ export class RingBufMap extends BpfMap {
     if (next - this.consumerPos > this.mask || next - pend > this.mask) return -1;
     const at = this.producerPos & this.mask;
     this.view.setUint32(at, (size | BPF_RINGBUF_BUSY_BIT) >>> 0, true);
-    this.view.setUint32(at + 4, 0, true);
+    this.view.setUint32(at + 4, RINGBUF_DATA_PGOFF + (at >>> PAGE_SHIFT), true);
     this.producerPos = next;
     return at + BPF_RINGBUF_HDR_SZ;
   }
@@ -59,6 +65,9 @@ export class RingBufMap extends BpfMap {
   commit(sampleOff: number, discard: boolean): void {
     const at = sampleOff - BPF_RINGBUF_HDR_SZ;
     let len = this.view.getUint32(at, true) & ~BPF_RINGBUF_BUSY_BIT;
+    // the kernel maps the data pages twice: what the sample wrote past the end is at the start
+    const end = sampleOff + len;
+    if (end > this.maxEntries) this.data.copyWithin(0, this.maxEntries, end);
     if (discard) len = (len | BPF_RINGBUF_DISCARD_BIT) >>> 0;
     this.view.setUint32(at, len >>> 0, true);
   }

@@ -8,7 +8,7 @@
 import { ERRNO } from '../../errors.js';
 import type { NetNamespace } from '../netns.js';
 import { routeLookup, tableExists } from './route-lookup.js';
-import { RT_TABLE_MAIN } from '../route.js';
+import { RT_TABLE_LOCAL, RT_TABLE_MAIN, type Route } from '../route.js';
 
 export const BPF_FIB_LOOKUP_DIRECT = 1 << 0;
 export const BPF_FIB_LOOKUP_OUTPUT = 1 << 1;
@@ -17,6 +17,8 @@ export const BPF_FIB_LOOKUP_TBID = 1 << 3;
 export const BPF_FIB_LOOKUP_SRC = 1 << 4;
 export const BPF_FIB_LOOKUP_MARK = 1 << 5;
 const BPF_FIB_LOOKUP_MASK = 0x3f;
+const RT_TABLE_DEFAULT = 253;
+const DEFAULT_RULE_TABLES = [RT_TABLE_LOCAL, RT_TABLE_MAIN, RT_TABLE_DEFAULT];
 
 export const BPF_FIB_LKUP_RET_SUCCESS = 0;
 export const BPF_FIB_LKUP_RET_BLACKHOLE = 1;
@@ -38,6 +40,8 @@ const VLAN_HLEN = 4;
 /** The skb facts bpf_skb_fib_lookup's MTU check needs (is_skb_forwardable). */
 export interface FibSkb {
   readonly len: number;
+  /** A GSO skb is forwardable whatever its length (is_skb_forwardable). */
+  readonly gsoSize?: number;
 }
 
 /**
@@ -55,7 +59,7 @@ export function bpfSkbFibLookup(ns: NetNamespace, p: Uint8Array, plen: number, f
   if (rc === BPF_FIB_LKUP_RET_SUCCESS && !checkMtu) {
     // No tot_len given: check the skb against the resulting device (is_skb_forwardable).
     const dev = ns.byIfindex.get(v.getUint32(8, true))!;
-    if (skb && (!dev.up || skb.len > dev.mtu + ETH_HLEN + VLAN_HLEN)) rc = BPF_FIB_LKUP_RET_FRAG_NEEDED;
+    if (skb && (!dev.up || (skb.len > dev.mtu + ETH_HLEN + VLAN_HLEN && !skb.gsoSize))) rc = BPF_FIB_LKUP_RET_FRAG_NEEDED;
     v.setUint16(6, dev.mtu & 0xffff, true);
   }
   return rc;
@@ -81,7 +85,17 @@ function fibLookup(ns: NetNamespace, p: Uint8Array, v: DataView, flags: number, 
     if (!tableExists(ns, table)) return BPF_FIB_LKUP_RET_NOT_FWDED;
   }
   // (BPF_FIB_LOOKUP_MARK selects policy rules by mark; tcxsim has only the default rules.)
-  const r = routeLookup(ns, family, dst, { table, oif: family === 4 && flags & BPF_FIB_LOOKUP_OUTPUT ? oif : family === 6 ? oif : 0 });
+  const q = { oif: family === 4 && flags & BPF_FIB_LOOKUP_OUTPUT ? oif : family === 6 ? oif : 0 };
+  let r: Route | undefined;
+  if (table === undefined) {
+    // the default rules: local, main, default; other tables are only reached through TBID
+    for (const t of DEFAULT_RULE_TABLES) if ((r = routeLookup(ns, family, dst, { ...q, table: t }))) break;
+  } else {
+    // without custom rules the IPv4 local table is merged into main (fib_unmerge never ran), so a
+    // DIRECT lookup in main finds local and broadcast routes too (measured: NOT_FWDED)
+    if (family === 4 && table === RT_TABLE_MAIN) r = routeLookup(ns, family, dst, { ...q, table: RT_TABLE_LOCAL });
+    r ??= routeLookup(ns, family, dst, { ...q, table });
+  }
   if (!r) return BPF_FIB_LKUP_RET_NOT_FWDED;
   switch (r.type) {
     case 'unicast':
@@ -99,7 +113,9 @@ function fibLookup(ns: NetNamespace, p: Uint8Array, v: DataView, flags: number, 
   if (!out) return BPF_FIB_LKUP_RET_NOT_FWDED;
   let mtu = 0;
   if (checkMtu) {
-    mtu = r.mtu || out.mtu;
+    // ip_mtu_from_fib_result / ip6_mtu_from_fib6 use a route's MTU only when it is locked
+    // (`mtu lock N`; tcxsim routes have no lock): an unlocked `mtu N` is ignored (measured)
+    mtu = out.mtu;
     if (v.getUint16(6, true) > mtu) {
       v.setUint16(6, mtu, true);
       return BPF_FIB_LKUP_RET_FRAG_NEEDED;
