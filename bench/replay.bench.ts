@@ -3,13 +3,15 @@
 // hash map → TTL rewrite with bpf_l3_csum_replace and bpf_redirect), out of a second wire port
 // into a pcap file. The same run with each engine, all in this one process. Two figures each:
 // - whole file: the first replay of the engine, from the first packet read to the last written,
-//   including what a one-off `tcxsim replay` pays too (200 interpreted runs per program before
-//   compiling, V8 optimising the datapath and the generated code);
+//   including what a one-off `tcxsim replay` pays too (V8 optimising the datapath and the
+//   generated code while the first packets run unoptimised). Attaching compiles the programs
+//   (Simulator.compileForHook, as the kernel JITs at load): that is in `setup`, printed beside it;
 // - steady: packets after the first WARM_PACKETS of each replay, median of ROUNDS replays.
-// Why both: V8's warm-up lasts the first ~10-15k packets of a replay at 3-12 µs each (every
-// replay builds a new World, whose new objects and generated functions deopt and re-optimise
-// the shared datapath code), which is 10-25% of a 200k-packet file. It made the compiled figure
-// depend on whether the interpreter rounds had run first (0.76 vs 0.93 M/s for the same code).
+// Why both: V8's warm-up lasts the first ~5-15k packets of a fresh process at 2-10 µs each
+// (Turbofan compiles the datapath and the three generated programs on one spare core, and the
+// packets meanwhile run in V8's baseline tiers), which is ~25% of a 200k-packet file. It made the
+// compiled figure depend on whether the interpreter rounds had run first (run it alone with
+// REPLAY_ENGINES=compiled for the fresh-process figure).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,6 +54,8 @@ function withOutIfindex(spec: ObjectSpec, ifindex: number): ObjectSpec {
 }
 
 interface Replay {
+  /** World, object load, attach (and compile) before the first packet, in ms. */
+  setupMs: number;
   /** Packets per second over the whole file. */
   pps: number;
   /** Packets per second after the first WARM_PACKETS. */
@@ -60,6 +64,7 @@ interface Replay {
 }
 
 function replayOnce(engine: Engine): Replay {
+  const t0 = process.hrtime.bigint();
   const world = new World();
   const eth0 = world.addWire('init', 'eth0');
   const eth1 = world.addWire('init', 'eth1');
@@ -76,7 +81,9 @@ function replayOnce(engine: Engine): Replay {
   const start = process.hrtime.bigint();
   let mid = start;
   let n = 0;
-  for (const rec of openCapture(input)) {
+  // reader.next(), as src/scenario/traffic.ts and replay.ts read: no generator to resume per record
+  const reader = openCapture(input);
+  for (let rec = reader.next(); rec !== null; rec = reader.next()) {
     if (n++ === WARM_PACKETS) mid = process.hrtime.bigint();
     clock.advanceTo(rec.ts);
     dp.inject(eth0, rec.data);
@@ -84,7 +91,7 @@ function replayOnce(engine: Engine): Replay {
   }
   out.close();
   const end = process.hrtime.bigint();
-  return { pps: PACKETS / (Number(end - start) / 1e9), steady: (PACKETS - WARM_PACKETS) / (Number(end - mid) / 1e9), out: out.count };
+  return { setupMs: Number(start - t0) / 1e6, pps: PACKETS / (Number(end - start) / 1e9), steady: (PACKETS - WARM_PACKETS) / (Number(end - mid) / 1e9), out: out.count };
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -99,7 +106,7 @@ for (const engine of engines) {
   const runs = Array.from({ length: ROUNDS }, () => replayOnce(engine));
   if (runs.some((r) => r.out !== PACKETS)) throw new Error(`replay (${engine}): ${runs.map((r) => r.out).join('/')} packets out of ${PACKETS}`);
   result[engine] = median(runs.map((r) => r.steady));
-  console.log(`  ${engine.padEnd(11)} steady ${rate(result[engine])}; whole file, first replay ${rate(runs[0].pps)}`);
+  console.log(`  ${engine.padEnd(11)} steady ${rate(result[engine])}; whole file, first replay ${rate(runs[0].pps)} after ${runs[0].setupMs.toFixed(1)} ms setup`);
 }
 if (result.compiled && result.interpreter) {
   console.log(`  compiled / interpreter (steady): ${(result.compiled / result.interpreter).toFixed(2)}×; goal 1 M packets/s: ${(result.compiled / 1e6).toFixed(2)}× of it`);

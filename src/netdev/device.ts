@@ -20,12 +20,21 @@ export class DeviceStats {
   txDropped = 0;
 }
 
+/** dev->broadcast of an Ethernet device (ether_setup) and of loopback (all zero). */
+const ETH_BROADCAST = Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0xff, 0xff);
+const LOOPBACK_BROADCAST = new Uint8Array(6);
+
 export class NetDevice {
   up = true;
   mtu: number;
   peer: NetDevice | null = null;
   readonly addresses: Prefix[] = [];
   readonly stats = new DeviceStats();
+  /** dev->broadcast: eth_type_trans tells broadcast from multicast with it. */
+  readonly broadcast: Uint8Array;
+  /** `path` as last built, and the namespace it was built for (a device can move). */
+  private pathNs: NetNamespace | null = null;
+  private pathName = '';
 
   constructor(
     public ns: NetNamespace,
@@ -36,10 +45,19 @@ export class NetDevice {
     mtu = kind === 'loopback' ? 65536 : ETH_DATA_LEN,
   ) {
     this.mtu = mtu;
+    this.broadcast = kind === 'loopback' ? LOOPBACK_BROADCAST : ETH_BROADCAST;
   }
 
-  /** `ns/name`, the way scenario files and traces name a device. */
+  /**
+   * `ns/name`, the way scenario files and traces name a device. Built once per namespace the
+   * device is in: the datapath names the device of every packet's end, and a fresh string each
+   * time would also be hashed afresh by the accounting's per-device counts.
+   */
   get path(): string {
-    return `${this.ns.name}/${this.name}`;
+    if (this.pathNs !== this.ns) {
+      this.pathName = `${this.ns.name}/${this.name}`;
+      this.pathNs = this.ns;
+    }
+    return this.pathName;
   }
 }

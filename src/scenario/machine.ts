@@ -49,7 +49,10 @@ export class Machine {
   /** A program as a cls_bpf filter runs it (counted like tcx programs). */
   hookProgram(prog: Program): HookProgram {
     let h = this.classicProgs.get(prog.id);
-    if (!h) this.classicProgs.set(prog.id, (h = this.chains.wrapOnce(new BpfHookProgram(this.sim, prog))));
+    if (!h) {
+      this.sim.compileForHook(prog);
+      this.classicProgs.set(prog.id, (h = this.chains.wrapOnce(new BpfHookProgram(this.sim, prog))));
+    }
     return h;
   }
 

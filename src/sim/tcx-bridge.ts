@@ -64,6 +64,7 @@ export class TcxBridge implements TcxChains {
   program(prog: Program): TcxProgram {
     let t = this.tcxProgs.get(prog.id);
     if (!t) {
+      this.sim.compileForHook(prog);
       const hook = new BpfHookProgram(this.sim, prog);
       this.hookProgs.set(prog.id, hook);
       t = this.tcx.load({

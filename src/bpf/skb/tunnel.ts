@@ -30,14 +30,19 @@ export class TunnelInfo {
   readonly options = new Uint8Array(IP_TUNNEL_OPTS_MAX);
   optionsLen = 0;
   /** The two addresses as words, so clear() (once per packet) zeroes them with 8 stores. */
-  private readonly words = [new Int32Array(this.remoteIpv6.buffer, 0, 4), new Int32Array(this.localIpv6.buffer, 0, 4)];
+  private readonly remoteWords = new Int32Array(this.remoteIpv6.buffer, 0, 4);
+  private readonly localWords = new Int32Array(this.localIpv6.buffer, 0, 4);
 
   clear(): void {
     this.present = false;
     this.tx = false;
     this.ipv6 = false;
     this.id = this.remoteIpv4 = this.localIpv4 = 0;
-    for (const w of this.words) w[0] = w[1] = w[2] = w[3] = 0;
+    // two named arrays, not a loop over a list: a for-of costs an iterator per packet until V8 optimises clear()
+    const r = this.remoteWords;
+    r[0] = r[1] = r[2] = r[3] = 0;
+    const l = this.localWords;
+    l[0] = l[1] = l[2] = l[3] = 0;
     this.tos = this.ttl = this.label = this.flags = this.tpSrc = this.tpDst = 0;
     this.optionsLen = 0;
   }

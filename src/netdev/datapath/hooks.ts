@@ -38,7 +38,8 @@ export function runHookProgram(prog: HookProgram, skb: Skb): number {
     if (e instanceof BpfFault) throw new HookFault(prog, e);
     throw e;
   }
-  if (r instanceof BpfFault) throw new HookFault(prog, r);
+  // typeof, not instanceof: every run but a faulting one returns a number, and this is cheaper
+  if (typeof r !== 'number') throw new HookFault(prog, r);
   return r | 0;
 }
 
