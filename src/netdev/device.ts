@@ -26,6 +26,8 @@ const LOOPBACK_BROADCAST = new Uint8Array(6);
 
 export class NetDevice {
   up = true;
+  /** net.ipv4.conf.<dev>.forwarding when set on its own; null follows the namespace's ip_forward. */
+  ipv4Forwarding: boolean | null = null;
   mtu: number;
   peer: NetDevice | null = null;
   readonly addresses: Prefix[] = [];
@@ -59,5 +61,10 @@ export class NetDevice {
       this.pathNs = this.ns;
     }
     return this.pathName;
+  }
+
+  /** IN_DEV_FORWARD: whether IPv4 packets received here may be forwarded. */
+  get forwardsIpv4(): boolean {
+    return this.ipv4Forwarding ?? this.ns.forwarding[4];
   }
 }

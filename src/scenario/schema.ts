@@ -21,6 +21,8 @@ const device = z.strictObject({
   addresses: z.array(z.string()).optional(),
   /** add a clsact qdisc (needed for classic filters; keeps the tcx revision alive) */
   clsact: z.boolean().optional(),
+  /** net.ipv4.conf.<dev>.forwarding for this device alone (default: the namespace's) */
+  forwarding: z.boolean().optional(),
 });
 
 const route = z.strictObject({

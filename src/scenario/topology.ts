@@ -98,6 +98,7 @@ export function buildWorld(s: Scenario, where: Where): World {
 
 function configureDevice(dev: NetDevice, d: ScenarioDevice, key: string): void {
   if (d.mtu !== undefined) dev.mtu = d.mtu;
+  if (d.forwarding !== undefined) dev.ipv4Forwarding = d.forwarding;
   if (d.up !== undefined) dev.up = d.up;
   for (const a of d.addresses ?? []) dev.ns.addAddress(dev, parsePrefix(a, `${key} address`));
 }

@@ -73,7 +73,8 @@ function fibLookup(ns: NetNamespace, p: Uint8Array, v: DataView, flags: number, 
   const ifindex = v.getUint32(8, true);
   const dev = ns.byIfindex.get(ifindex);
   if (!dev) return -ERRNO.ENODEV;
-  if (!ns.forwarding[family]) return BPF_FIB_LKUP_RET_FWD_DISABLED;
+  // IPv4: the input device's own switch (IN_DEV_FORWARD); IPv6: the namespace-wide one
+  if (family === 4 ? !dev.forwardsIpv4 : !ns.forwarding[6]) return BPF_FIB_LKUP_RET_FWD_DISABLED;
   const oif = flags & BPF_FIB_LOOKUP_OUTPUT ? ifindex : family === 6 ? ifindex : 0;
   let table: number | undefined;
   if (flags & BPF_FIB_LOOKUP_DIRECT) {

@@ -35,7 +35,7 @@ export function ipv4Rcv(host: StackHost, pkt: Packet, dev: NetDevice): void {
   const ns = dev.ns;
   const dst = b.subarray(off + 16, off + 20);
   if (isLocal4(ns, dst)) return localDeliver(host, pkt, ns, ihl);
-  if (!ns.forwarding[4]) return host.drop(pkt, 'ip_noroute', where, `${formatIp(dst)} is not local and forwarding is disabled`);
+  if (!dev.forwardsIpv4) return host.drop(pkt, 'ip_noroute', where, `${formatIp(dst)} is not local and forwarding is disabled on ${dev.name}`);
   const r = routeLookup(ns, 4, dst);
   if (!r || isErrorRoute(r) || r.type !== 'unicast') {
     return host.drop(pkt, 'ip_noroute', where, `no route to ${formatIp(dst)}${r ? ` (${r.type})` : ''}`);
