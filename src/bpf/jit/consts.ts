@@ -3,7 +3,8 @@
 // so a register operand like clang's hoisted FNV prime becomes a literal V8 can fold into
 // Math.imul and the high-word terms. Entry registers are unknown (they come from vm.regs).
 import { OP_CALL_LOCAL, type Prepared } from '../interp/prepare.js';
-import { isLdAbs, OP_CALL, OP_CALLX, OP_LDDW, slotsOf, type FuncCfg } from './cfg.js';
+import { isLdAbs, OP_CALL, OP_CALLX, OP_LDDW, type FuncCfg } from './cfg.js';
+import { forwardRegFacts, REGS, type RegAnalysis } from './regflow.js';
 
 /** Per slot: 11 known flags and 22 halves; `known[pc * 11 + r]`, `value[pc * 22 + 2r (+1)]`. */
 export interface Consts {
@@ -11,7 +12,6 @@ export interface Consts {
   value: Int32Array;
 }
 
-const REGS = 11;
 
 function step(p: Prepared, pc: number, known: Uint8Array, value: Int32Array): void {
   const w = p.code[2 * pc];
@@ -43,48 +43,9 @@ function step(p: Prepared, pc: number, known: Uint8Array, value: Int32Array): vo
   }
 }
 
+const ANALYSIS: RegAnalysis = { width: 2, entry: () => {}, step };
+
 export function constants(p: Prepared, cfg: FuncCfg): Consts {
-  const n = p.insns.length + 1;
-  const known = new Uint8Array(n * REGS);
-  const value = new Int32Array(n * 2 * REGS);
-  const blocks = cfg.blocks;
-  const inKnown = blocks.map(() => new Uint8Array(REGS));
-  const inValue = blocks.map(() => new Int32Array(2 * REGS));
-  const reached = new Uint8Array(blocks.length);
-  reached[0] = 1;
-  const slots = blocks.map((b) => slotsOf(p, b));
-  const k = new Uint8Array(REGS);
-  const v = new Int32Array(2 * REGS);
-  let changed = true;
-  while (changed) {
-    changed = false;
-    for (const b of blocks) {
-      if (!reached[b.id]) continue;
-      k.set(inKnown[b.id]);
-      v.set(inValue[b.id]);
-      for (const pc of slots[b.id]) {
-        known.set(k, pc * REGS);
-        value.set(v, pc * 2 * REGS);
-        step(p, pc, k, v);
-      }
-      for (const sid of b.succs) {
-        const sk = inKnown[sid];
-        const sv = inValue[sid];
-        if (!reached[sid]) {
-          reached[sid] = 1;
-          sk.set(k);
-          sv.set(v);
-          changed = true;
-          continue;
-        }
-        for (let r = 0; r < REGS; r++) {
-          if (sk[r] && (!k[r] || sv[2 * r] !== v[2 * r] || sv[2 * r + 1] !== v[2 * r + 1])) {
-            sk[r] = 0;
-            changed = true;
-          }
-        }
-      }
-    }
-  }
-  return { known, value };
+  const f = forwardRegFacts(p, cfg, ANALYSIS);
+  return { known: f.tag, value: f.data };
 }

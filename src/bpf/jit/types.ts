@@ -8,7 +8,8 @@
 import { MAX_BPF_STACK } from '../opcodes.js';
 import { OP_CALL_LOCAL, type Prepared } from '../interp/prepare.js';
 import { SKB_OFF } from '../context/sk-buff-layout.js';
-import { isLdAbs, OP_CALL, OP_CALLX, slotsOf, type FuncCfg } from './cfg.js';
+import { isLdAbs, OP_CALL, OP_CALLX, type FuncCfg } from './cfg.js';
+import { forwardRegFacts, REGS, type RegAnalysis } from './regflow.js';
 
 export const T_UNKNOWN = 0;
 /** The function's entry r1 plus K (0 <= K < CTX_SPAN, so the high word never carries). */
@@ -19,7 +20,6 @@ export const T_STACK = 2;
 export const T_PACKET = 3;
 
 const CTX_SPAN = 1 << 16;
-const REGS = 11;
 const FP = 10;
 
 /** Per slot and register: `kind[pc * 11 + r]` and `off[pc * 11 + r]` (K for CTX and STACK). */
@@ -71,55 +71,22 @@ function step(p: Prepared, pc: number, kind: Uint8Array, off: Int32Array): void 
   if (op === 0x61 && kind[s] === T_CTX) {
     const at = off[s] + (w >> 16);
     kind[d] = at === SKB_OFF.data || at === SKB_OFF.data_end ? T_PACKET : T_UNKNOWN;
+    off[d] = 0; // a packet pointer's fact has no offset (keeps merges of two PACKETs equal)
     return;
   }
   kind[d] = T_UNKNOWN;
 }
 
+const ANALYSIS: RegAnalysis = {
+  width: 1,
+  entry: (kind) => {
+    kind[1] = T_CTX;
+    kind[FP] = T_STACK;
+  },
+  step,
+};
+
 export function regTypes(p: Prepared, cfg: FuncCfg): RegTypes {
-  const n = p.insns.length + 1;
-  const kind = new Uint8Array(n * REGS);
-  const off = new Int32Array(n * REGS);
-  const blocks = cfg.blocks;
-  const inKind = blocks.map(() => new Uint8Array(REGS));
-  const inOff = blocks.map(() => new Int32Array(REGS));
-  const reached = new Uint8Array(blocks.length);
-  reached[0] = 1;
-  inKind[0][1] = T_CTX;
-  inKind[0][FP] = T_STACK;
-  const slots = blocks.map((b) => slotsOf(p, b));
-  const k = new Uint8Array(REGS);
-  const o = new Int32Array(REGS);
-  // blocks are in reverse postorder; a register only ever goes down to UNKNOWN, so this ends
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (const b of blocks) {
-      if (!reached[b.id]) continue;
-      k.set(inKind[b.id]);
-      o.set(inOff[b.id]);
-      for (const pc of slots[b.id]) {
-        kind.set(k, pc * REGS);
-        off.set(o, pc * REGS);
-        step(p, pc, k, o);
-      }
-      for (const sid of b.succs) {
-        const sk = inKind[sid];
-        const so = inOff[sid];
-        if (!reached[sid]) {
-          reached[sid] = 1;
-          sk.set(k);
-          so.set(o);
-          changed = true;
-          continue;
-        }
-        for (let r = 0; r < REGS; r++) {
-          if (sk[r] !== T_UNKNOWN && (sk[r] !== k[r] || (sk[r] !== T_PACKET && so[r] !== o[r]))) {
-            sk[r] = T_UNKNOWN;
-            changed = true;
-          }
-        }
-      }
-    }
-  }
-  return { kind, off };
+  const f = forwardRegFacts(p, cfg, ANALYSIS);
+  return { kind: f.tag, off: f.data };
 }
