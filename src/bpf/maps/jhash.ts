@@ -8,6 +8,18 @@ function rol32(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
 }
 
+/** __jhash_final: the last mixing of a, b, c; returns c as a uint32. */
+function jhashFinal(a: number, b: number, c: number): number {
+  c ^= b; c = (c - rol32(b, 14)) | 0;
+  a ^= c; a = (a - rol32(c, 11)) | 0;
+  b ^= a; b = (b - rol32(a, 25)) | 0;
+  c ^= b; c = (c - rol32(b, 16)) | 0;
+  a ^= c; a = (a - rol32(c, 4)) | 0;
+  b ^= a; b = (b - rol32(a, 14)) | 0;
+  c ^= b; c = (c - rol32(b, 24)) | 0;
+  return c >>> 0;
+}
+
 /** jhash(bytes[off..off+len), initval) as a uint32; no allocation. */
 export function jhash(bytes: Uint8Array, off: number, len: number, initval: number): number {
   let a = (JHASH_INITVAL + len + initval) | 0;
@@ -43,15 +55,7 @@ export function jhash(bytes: Uint8Array, off: number, len: number, initval: numb
   if (n >= 3) a = (a + (bytes[k + 2] << 16)) | 0;
   if (n >= 2) a = (a + (bytes[k + 1] << 8)) | 0;
   a = (a + bytes[k]) | 0;
-  // __jhash_final
-  c ^= b; c = (c - rol32(b, 14)) | 0;
-  a ^= c; a = (a - rol32(c, 11)) | 0;
-  b ^= a; b = (b - rol32(a, 25)) | 0;
-  c ^= b; c = (c - rol32(b, 16)) | 0;
-  a ^= c; a = (a - rol32(c, 4)) | 0;
-  b ^= a; b = (b - rol32(a, 14)) | 0;
-  c ^= b; c = (c - rol32(b, 24)) | 0;
-  return c >>> 0;
+  return jhashFinal(a, b, c);
 }
 
 /**
@@ -83,14 +87,7 @@ export function jhashView(v: DataView, off: number, len: number, initval: number
   a = (a + tailWord(v, k, n)) | 0;
   if (n > 4) b = (b + tailWord(v, k + 4, n - 4)) | 0;
   if (n > 8) c = (c + tailWord(v, k + 8, n - 8)) | 0;
-  c ^= b; c = (c - rol32(b, 14)) | 0;
-  a ^= c; a = (a - rol32(c, 11)) | 0;
-  b ^= a; b = (b - rol32(a, 25)) | 0;
-  c ^= b; c = (c - rol32(b, 16)) | 0;
-  a ^= c; a = (a - rol32(c, 4)) | 0;
-  b ^= a; b = (b - rol32(a, 14)) | 0;
-  c ^= b; c = (c - rol32(b, 24)) | 0;
-  return c >>> 0;
+  return jhashFinal(a, b, c);
 }
 
 /** The first min(n, 4) bytes at k as a little-endian word. */
