@@ -7,6 +7,7 @@ import { BPF_B, BPF_LDX, BPF_MEM, BPF_MEMSX } from '../opcodes.js';
 import { TAG_CTX, type Memory } from '../memory.js';
 import type { Skb } from '../skb/skb.js';
 import { SkBuffContext } from './sk-buff-ctx.js';
+import { SKB_OFF } from './sk-buff-layout.js';
 import { SockCommonContext } from './sock-common-ctx.js';
 
 /** r1 at program entry: the ctx pointer. */
@@ -21,7 +22,6 @@ const socks = new WeakMap<SkBuffContext, SockCommonContext>();
 export function bindSkb(ctx: SkBuffContext, skb: Skb = ctx.skb): { readonly hi: number; readonly lo: number } {
   const memory: Memory = ctx.memory;
   ctx.skb = skb;
-  skb.region.size = skb.tail;
   memory.resetPacket(skb.region);
   memory.set(TAG_CTX, ctx.region);
   if (skb.sk !== null) {
@@ -41,11 +41,11 @@ export function bindSkb(ctx: SkBuffContext, skb: Skb = ctx.skb): { readonly hi: 
 
 /**
  * The verifier's prog->tstamp_type_access, approximated statically: true when the program has a
- * 1-byte load at offset 180 (__sk_buff.tstamp_type). Assign it to ctx.tstampTypeAccess per program.
+ * 1-byte load of __sk_buff.tstamp_type (offset 180). Assign it to ctx.tstampTypeAccess per program.
  */
 export function readsTstampType(insns: readonly Insn[]): boolean {
   for (const i of insns) {
-    if ((i.code === (BPF_LDX | BPF_MEM | BPF_B) || i.code === (BPF_LDX | BPF_MEMSX | BPF_B)) && i.off === 180) return true;
+    if ((i.code === (BPF_LDX | BPF_MEM | BPF_B) || i.code === (BPF_LDX | BPF_MEMSX | BPF_B)) && i.off === SKB_OFF.tstamp_type) return true;
   }
   return false;
 }

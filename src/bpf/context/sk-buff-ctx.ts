@@ -6,7 +6,8 @@ import { BpfFault } from '../fault.js';
 import { Region, type CtxHandler, type Memory } from '../memory.js';
 import { MIN_NAPI_ID, NO_QUEUE_MAPPING } from '../skb/constants.js';
 import type { Skb } from '../skb/skb.js';
-import { FIELD_AT, SK_BUFF_FIELDS, SK_BUFF_SIZE, fieldName, type SkBuffField } from './sk-buff-layout.js';
+import { FIELD_AT, SKB_OFF, SK_BUFF_FIELDS, SK_BUFF_SIZE, fieldName, type SkBuffField } from './sk-buff-layout.js';
+import { bswap16 } from '../interp/arith.js';
 
 export class SkBuffContext implements CtxHandler {
   skb: Skb;
@@ -37,14 +38,14 @@ export class SkBuffContext implements CtxHandler {
     switch (fd.access) {
       case 'pointer':
         hi = this.memory.packetTag;
-        lo = fd.off === 76 ? skb.data : fd.off === 80 ? skb.tail : skb.data - skb.metaLen;
+        lo = fd.off === SKB_OFF.data ? skb.data : fd.off === SKB_OFF.data_end ? skb.tail : skb.data - skb.metaLen;
         break;
       case 'sk':
         if (skb.sk !== null && this.sockTag !== 0) hi = this.sockTag;
         break;
       case 'u64': {
         let v: bigint;
-        if (fd.off === 152) {
+        if (fd.off === SKB_OFF.tstamp) {
           // bpf_convert_tstamp_read: without tstamp_type access, an ingress delivery time reads 0.
           v = !this.tstampTypeAccess && skb.tcAtIngress && skb.tstampType !== 0 ? 0n : skb.tstamp;
         } else {
@@ -59,7 +60,7 @@ export class SkBuffContext implements CtxHandler {
         break;
       case 'cb': {
         const cb = skb.cb;
-        const o = off - 48;
+        const o = off - SKB_OFF.cb;
         lo = cb[o];
         if (size >= 2) lo |= cb[o + 1] << 8;
         if (size >= 4) lo |= (cb[o + 2] << 16) | (cb[o + 3] << 24);
@@ -96,25 +97,25 @@ export class SkBuffContext implements CtxHandler {
     const fd = this.check(off, size, true, false, pc);
     const skb = this.skb;
     switch (fd.off) {
-      case 8:
+      case SKB_OFF.mark:
         skb.mark = lo >>> 0;
         return;
-      case 32:
+      case SKB_OFF.priority:
         skb.priority = lo >>> 0;
         return;
-      case 44:
+      case SKB_OFF.tc_index:
         skb.tcIndex = lo & 0xffff;
         return;
-      case 72:
+      case SKB_OFF.tc_classid:
         skb.tcClassid = lo & 0xffff;
         return;
-      case 12:
+      case SKB_OFF.queue_mapping:
         // NO_QUEUE_MAPPING and above are skipped: BPF_ST compares the s32 immediate, BPF_STX the
         // whole 64-bit register (so ST of -1 stores 0xffff while STX of -1 is skipped).
         if (fromImm ? (lo | 0) >= NO_QUEUE_MAPPING : hi !== 0 || lo >>> 0 >= NO_QUEUE_MAPPING) return;
         skb.queueMapping = lo & 0xffff;
         return;
-      case 152:
+      case SKB_OFF.tstamp:
         // bpf_convert_tstamp_write: without tstamp_type access, a write at ingress clears the type.
         if (!this.tstampTypeAccess && skb.tcAtIngress) skb.tstampType = 0;
         skb.tstamp = BigInt(hi >>> 0) * 0x1_0000_0000n + BigInt(lo >>> 0);
@@ -122,7 +123,7 @@ export class SkBuffContext implements CtxHandler {
       default: {
         // cb
         const cb = skb.cb;
-        const o = off - 48;
+        const o = off - SKB_OFF.cb;
         cb[o] = lo;
         if (size >= 2) cb[o + 1] = lo >>> 8;
         if (size >= 4) {
@@ -143,41 +144,41 @@ export class SkBuffContext implements CtxHandler {
   private scalar(fieldOff: number): number {
     const skb = this.skb;
     switch (fieldOff) {
-      case 0:
+      case SKB_OFF.len:
         return skb.len;
-      case 4:
+      case SKB_OFF.pkt_type:
         return skb.pktType & 7;
-      case 8:
+      case SKB_OFF.mark:
         return skb.mark >>> 0;
-      case 12:
+      case SKB_OFF.queue_mapping:
         return skb.queueMapping & 0xffff;
-      case 16:
-        return swap16(skb.protocol);
-      case 20:
+      case SKB_OFF.protocol:
+        return bswap16(skb.protocol);
+      case SKB_OFF.vlan_present:
         return skb.vlanPresent ? 1 : 0;
-      case 24:
+      case SKB_OFF.vlan_tci:
         return skb.vlanTci & 0xffff;
-      case 28:
-        return swap16(skb.vlanProto);
-      case 32:
+      case SKB_OFF.vlan_proto:
+        return bswap16(skb.vlanProto);
+      case SKB_OFF.priority:
         return skb.priority >>> 0;
-      case 36:
+      case SKB_OFF.ingress_ifindex:
         return skb.ingressIfindex >>> 0;
-      case 40:
+      case SKB_OFF.ifindex:
         return skb.ifindex >>> 0;
-      case 44:
+      case SKB_OFF.tc_index:
         return skb.tcIndex & 0xffff;
-      case 68:
+      case SKB_OFF.hash:
         return skb.hash >>> 0;
-      case 72:
+      case SKB_OFF.tc_classid:
         return skb.tcClassid & 0xffff;
-      case 84:
+      case SKB_OFF.napi_id:
         return skb.napiId >>> 0 >= MIN_NAPI_ID ? skb.napiId >>> 0 : 0;
-      case 160:
+      case SKB_OFF.wire_len:
         return skb.wireLen >>> 0;
-      case 164:
+      case SKB_OFF.gso_segs:
         return skb.gsoSegs & 0xffff;
-      case 176:
+      case SKB_OFF.gso_size:
         return skb.gsoSize & 0xffff;
       default:
         return 0;
@@ -211,7 +212,7 @@ export class SkBuffContext implements CtxHandler {
     if (off % size !== 0) throw this.fault(off, size, write, pc, `offset ${off} is not ${size}-byte aligned`);
     switch (fd.access) {
       case 'cb':
-        if (off + size > 68) throw this.fault(off, size, write, pc, 'the access runs past cb[4]');
+        if (off + size > SKB_OFF.cb + CB_BYTES) throw this.fault(off, size, write, pc, 'the access runs past cb[4]');
         return fd;
       case 'pointer':
         if (signed || size !== 4) throw this.fault(off, size, write, pc, `${fd.name} must be read with one plain 4-byte load`);
@@ -238,6 +239,6 @@ export class SkBuffContext implements CtxHandler {
 /** Accesses already validated, by (offset, size, write, signed); see check(). */
 const ACCEPTED = new Uint8Array(SK_BUFF_SIZE << 5);
 
-function swap16(v: number): number {
-  return ((v & 0xff) << 8) | ((v >>> 8) & 0xff);
-}
+/** cb[0..4]: five u32s. */
+const CB_BYTES = 20;
+
