@@ -1,7 +1,6 @@
 // checksum.ts: the Internet checksum (RFC 1071): a ones'-complement sum of 16-bit words,
 // the TCP/UDP/ICMPv6 pseudo-headers for IPv4 and IPv6, and compute/verify helpers. Sums are
 // plain numbers (no overflow below 2^53 bytes); fold() reduces them to 16 bits.
-import { get16 } from './bytes.js';
 
 /** Adds the bytes [off, off+len) as big-endian 16-bit words (odd tail padded with 0) to `acc`. */
 export function sum16(b: Uint8Array, off: number, len: number, acc = 0): number {
@@ -50,7 +49,3 @@ export function checksumFieldOffset(proto: number): number {
   }
 }
 
-/** Reads a 16-bit checksum field. */
-export function readChecksum(b: Uint8Array, off: number): number {
-  return get16(b, off);
-}

@@ -28,7 +28,3 @@ export function truncated(layer: string, offset: number, need: number, have: num
 export function malformed(layer: string, offset: number, reason: string): Malformed {
   return { kind: 'malformed', layer, offset, reason };
 }
-
-export function isBad(r: { kind: string }): r is Bad {
-  return r.kind === 'truncated' || r.kind === 'malformed';
-}

@@ -3,7 +3,7 @@
 // to an array of N, `__type(x, T)` a pointer to T, `__array(values, T)` a zero-length array of T*.
 import { SimError } from '../../errors.js';
 import { BTF_KIND, BTF_VAR_GLOBAL_ALLOCATED, btfKindName } from '../btf/kinds.js';
-import { skipModifiers, typeSize } from '../btf/query.js';
+import { findByName, skipModifiers, typeSize } from '../btf/query.js';
 import type { Btf, BtfOf, BtfStruct, BtfType } from '../btf/types.js';
 import { BPF_MAP_TYPE, type Pinning } from '../spec.js';
 
@@ -36,7 +36,7 @@ const LIBBPF_PIN_BY_NAME = 1;
 const PAGE_SIZE = 4096;
 
 export function parseBtfMaps(btf: Btf, sectionSize: number, where: string): BtfMapVar[] {
-  const sec = btf.types.find((t): t is BtfOf<typeof BTF_KIND.DATASEC> => t.kind === BTF_KIND.DATASEC && t.name === '.maps');
+  const sec = findByName(btf, BTF_KIND.DATASEC, '.maps');
   if (!sec) throw new SimError('EINVAL', `${where}: section .maps has no BTF DATASEC (build with -g)`);
   const out: BtfMapVar[] = [];
   for (const vs of sec.vars) {

@@ -70,12 +70,14 @@ export class ByteView {
     this.check(off, 0, what);
     const end = this.bytes.indexOf(0, off);
     if (end < 0) throw new SimError('EFORMAT', `${this.where}: ${what} at offset ${off} is not NUL-terminated`);
-    return latin1(this.bytes.subarray(off, end));
+    return decodeCString(this.bytes.subarray(off, end));
   }
 }
 
 const decoder = new TextDecoder('utf-8');
 
-function latin1(b: Uint8Array): string {
-  return decoder.decode(b);
+/** UTF-8 text up to the first NUL (or the end of `b`). */
+export function decodeCString(b: Uint8Array): string {
+  const end = b.indexOf(0);
+  return decoder.decode(end < 0 ? b : b.subarray(0, end));
 }

@@ -3,12 +3,13 @@
 // read-only to programs; all are BPF_F_MMAPABLE, as libbpf 1.1 (the recorded truth) makes them.
 import { BTF_KIND } from '../btf/kinds.js';
 import type { Btf } from '../btf/types.js';
+import { findByName } from '../btf/query.js';
 import { BPF_F_MMAPABLE, BPF_F_RDONLY_PROG, BPF_MAP_TYPE, type MapSpec } from '../spec.js';
 import { SimError } from '../../errors.js';
 import { MAX_SLAB_BYTES } from '../maps/slab.js';
 import type { ElfSection } from './elf-file.js';
 
-export type DataKind = 'data' | 'rodata' | 'bss';
+export type DataKind = NonNullable<MapSpec['globalData']>;
 
 export function globalDataMap(sec: ElfSection, kind: DataKind, btf: Btf | undefined, file = 'object'): MapSpec {
   // The section becomes one array value: over INT_MAX is E2BIG (array_map_alloc_check); past what
@@ -20,7 +21,7 @@ export function globalDataMap(sec: ElfSection, kind: DataKind, btf: Btf | undefi
   // holding only a static variable is created with flags 0x400); newer libbpf drops it when no
   // global variable lives in the section.
   const flags = (kind === 'rodata' ? BPF_F_RDONLY_PROG : 0) | BPF_F_MMAPABLE;
-  const ds = btf?.types.find((t) => t.kind === BTF_KIND.DATASEC && t.name === sec.name);
+  const ds = btf ? findByName(btf, BTF_KIND.DATASEC, sec.name) : undefined;
   const btfValueTypeId = ds?.id ?? 0;
   const value = kind === 'bss' ? new Uint8Array(sec.size) : Uint8Array.from(sec.data);
   return {

@@ -8,7 +8,7 @@ import { fixupDatasecs } from '../btf/datasec.js';
 import { type BtfExt, parseBtfExt } from '../btf/ext.js';
 import { BTF_KIND } from '../btf/kinds.js';
 import { parseBtf } from '../btf/parse.js';
-import { declTags } from '../btf/query.js';
+import { declTags, findByName } from '../btf/query.js';
 import type { Btf } from '../btf/types.js';
 import {
   BPF_MAP_TYPE,
@@ -28,6 +28,7 @@ import { linkProgram } from './link.js';
 import { checkMapAttrs } from './map-check.js';
 import { legacyTailSlot, progSectionType } from './prog-section.js';
 import { type SectionKind, sectionKind } from './section-kind.js';
+import { decodeCString } from './bytes.js';
 
 export function loadObjectFile(path: string): ObjectSpec {
   let bytes: Uint8Array;
@@ -49,7 +50,7 @@ export function loadObject(bytes: Uint8Array, file: string): ObjectSpec {
 
   const { btf, ext } = loadBtf(elf, byKind('btf')[0], byKind('btf_ext')[0]);
   const licenseSec = byKind('license')[0];
-  const license = licenseSec ? cstr(licenseSec.data) : '';
+  const license = licenseSec ? decodeCString(licenseSec.data) : '';
 
   // Maps, and where each one sits, so that code relocations can name them.
   const maps = new Map<string, MapSpec>();
@@ -132,7 +133,7 @@ export function loadObject(bytes: Uint8Array, file: string): ObjectSpec {
     // `egress`, `from-container`) as the tc program type.
     if (st.type === BPF_PROG_TYPE.UNSPEC && hasLegacy) st = { type: BPF_PROG_TYPE.SCHED_CLS };
     const linked = linkProgram(f, code, ext?.lineInfo ?? new Map(), file);
-    const btfFunc = btf?.types.find((t) => t.kind === BTF_KIND.FUNC && t.name === f.name);
+    const btfFunc = btf ? findByName(btf, BTF_KIND.FUNC, f.name) : undefined;
     const tags = btf && btfFunc ? declTags(btf, btfFunc.id) : [];
     const spec: ProgramSpec = {
       name: f.name,
@@ -325,9 +326,4 @@ function fillLegacy(defs: readonly LegacyMapDef[], maps: Map<string, MapSpec>, p
       contents: inners.map((x) => ({ key: x.innerIdx, map: x.name })),
     });
   }
-}
-
-function cstr(b: Uint8Array): string {
-  const end = b.indexOf(0);
-  return new TextDecoder().decode(end < 0 ? b : b.subarray(0, end));
 }

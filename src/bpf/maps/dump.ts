@@ -5,6 +5,7 @@
 // trailing newline, exactly as bpftool 7.1 prints them (test/fixtures/maps/bpftool.json).
 import { SimError } from '../../errors.js';
 import type { BpfMap } from './map.js';
+import { roundUp8 } from './slab.js';
 
 export interface BpftoolEntry {
   key: string[];
@@ -20,7 +21,7 @@ function hexBytes(b: Uint8Array): string[] {
 
 /** The map's entries as bpftool lists them. */
 export function dumpMap(map: BpfMap): BpftoolEntry[] {
-  const stride = (map.valueSize + 7) & ~7;
+  const stride = roundUp8(map.valueSize);
   return map.entries().map(({ key, value }) => {
     if (!map.percpu) return { key: hexBytes(key), value: hexBytes(value) };
     const values = [];
@@ -56,7 +57,7 @@ function parseBytes(v: unknown, len: number, where: string): Uint8Array {
  */
 export function loadMap(map: BpfMap, json: unknown, file = 'map input'): void {
   if (!Array.isArray(json)) throw new SimError('EFORMAT', `${file}: expected a JSON array of {key, value} entries`);
-  const stride = (map.valueSize + 7) & ~7;
+  const stride = roundUp8(map.valueSize);
   json.forEach((e: unknown, i) => {
     const where = `${file}: entry ${i}`;
     if (typeof e !== 'object' || e === null) throw new SimError('EFORMAT', `${where}: expected an object`);

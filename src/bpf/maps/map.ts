@@ -7,6 +7,7 @@
 import { ERRNO, SimError, errnoName, type ErrnoName } from '../../errors.js';
 import type { Memory, Region } from '../memory.js';
 import { BPF_F_LOCK, BPF_F_RDONLY, BPF_F_WRONLY, mapTypeName } from '../spec.js';
+import { roundUp8 } from './slab.js';
 
 /** What map_create needs (a MapSpec satisfies it). */
 export interface MapAttrs {
@@ -101,7 +102,7 @@ export abstract class BpfMap {
 
   /** Bytes of a value as the syscall side sees it. */
   get sysValueSize(): number {
-    return this.percpu ? ((this.valueSize + 7) & ~7) * this.cpus : this.valueSize;
+    return this.percpu ? roundUp8(this.valueSize) * this.cpus : this.valueSize;
   }
 
   // ------------------------------------------------------------------ per-type primitives

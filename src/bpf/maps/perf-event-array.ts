@@ -54,10 +54,6 @@ export class PerfEventArrayMap extends FdArrayMap {
   }
 }
 
-export function isPerfEventArray(m: BpfMap): m is PerfEventArrayMap {
-  return m instanceof PerfEventArrayMap;
-}
-
 /**
  * A sample as it appears in the event's mmap ring (sample_type PERF_SAMPLE_RAW):
  * { u32 type; u16 misc; u16 size } { u32 raw_size; raw[raw_size] }, raw padded with zeros so the
