@@ -1,7 +1,7 @@
 // arp.ts: ARP packets (RFC 826). Addresses are printed as MAC/IPv4 text for the Ethernet +
 // IPv4 case (hlen 6, plen 4) and as hex otherwise; `length` is 8 + 2*(hlen+plen).
 import { formatIpv4, formatMac, ipv4Bytes, macBytes, type IpLike, type MacLike } from './addr.js';
-import { get16, put16 } from './bytes.js';
+import { get16, hex, put16 } from './bytes.js';
 import { ARPHRD_ETHER, ETH_P_IP } from './constants.js';
 import { truncated, type Truncated } from './result.js';
 
@@ -22,11 +22,6 @@ export interface ArpHeader {
   length: number;
 }
 
-function hex(b: Uint8Array, o: number, n: number): string {
-  let s = '';
-  for (let i = 0; i < n; i++) s += b[o + i]!.toString(16).padStart(2, '0');
-  return s;
-}
 
 export function parseArp(b: Uint8Array, off = 0, end = b.length): ArpHeader | Truncated {
   if (end - off < ARP_HLEN) return truncated('arp', off, ARP_HLEN, end - off);
@@ -34,8 +29,8 @@ export function parseArp(b: Uint8Array, off = 0, end = b.length): ArpHeader | Tr
   const plen = b[off + 5]!;
   const length = ARP_HLEN + 2 * (hlen + plen);
   if (end - off < length) return truncated('arp', off, length, end - off);
-  const hw = (o: number) => (hlen === 6 ? formatMac(b, o) : hex(b, o, hlen));
-  const pr = (o: number) => (plen === 4 ? formatIpv4(b, o) : hex(b, o, plen));
+  const hw = (o: number) => (hlen === 6 ? formatMac(b, o) : hex(b.subarray(o, o + hlen)));
+  const pr = (o: number) => (plen === 4 ? formatIpv4(b, o) : hex(b.subarray(o, o + plen)));
   const a = off + ARP_HLEN;
   return {
     kind: 'arp',

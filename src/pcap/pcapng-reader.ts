@@ -26,7 +26,7 @@ import {
   hex32,
 } from './format.js';
 import type { FormatErrorFn, FormatParser, LinkTypeCheck } from './parser.js';
-import { setTicks } from './timestamp.js';
+import { setTicks, unitsForTsresol } from './timestamp.js';
 
 export interface PcapngInterface {
   linkType: number;
@@ -182,7 +182,7 @@ export class PcapngParser implements FormatParser {
         const pow2 = (r & 0x80) !== 0;
         if ((pow2 && exp > 63) || (!pow2 && exp > 18)) throw this.fail(start + (v - p), `unsupported if_tsresol 0x${r.toString(16)}`);
         iface.tsresol = r;
-        iface.unitsPerSecBig = pow2 ? 1n << BigInt(exp) : 10n ** BigInt(exp);
+        iface.unitsPerSecBig = unitsForTsresol(r);
         iface.unitsPerSec = Number(iface.unitsPerSecBig);
       } else if (code === IF_TSOFFSET && olen >= 8) {
         iface.tsOffsetSec = Number(dv.getBigInt64(v, le));

@@ -16,7 +16,7 @@ import {
 import { CaptureOut, sinkFor } from './file-out.js';
 import { LINKTYPE_ETHERNET } from './linktype.js';
 import type { ByteSink } from './sink.js';
-import { nsToTicks } from './timestamp.js';
+import { nsToTicks, unitsForTsresol } from './timestamp.js';
 
 export interface PcapngSectionOptions {
   bigEndian?: boolean;
@@ -82,8 +82,7 @@ export class PcapngWriter extends CaptureOut {
     o = putOption(dv, o, IF_TSRESOL, Uint8Array.of(tsresol), this.le);
     putOption(dv, o, OPT_ENDOFOPT, new Uint8Array(0), this.le);
     this.writeBlock(BT_IDB, body);
-    const exp = BigInt(tsresol & 0x7f);
-    this.interfaces.push({ snaplen: opts.snaplen ?? 0, units: tsresol & 0x80 ? 1n << exp : 10n ** exp });
+    this.interfaces.push({ snaplen: opts.snaplen ?? 0, units: unitsForTsresol(tsresol) });
     return this.interfaces.length - 1;
   }
 

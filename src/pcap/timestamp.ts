@@ -43,3 +43,9 @@ export function nsToTicks(ts: bigint, unitsPerSecBig: bigint): { hi: number; lo:
   const t = unitsPerSecBig === 1_000_000_000n ? ts : (ts * unitsPerSecBig) / 1_000_000_000n;
   return { hi: Number((t >> 32n) & 0xffffffffn), lo: Number(t & 0xffffffffn) };
 }
+
+/** Ticks per second of a pcapng if_tsresol byte: 10^n, or 2^n with the high bit set. */
+export function unitsForTsresol(r: number): bigint {
+  const exp = BigInt(r & 0x7f);
+  return r & 0x80 ? 1n << exp : 10n ** exp;
+}

@@ -8,6 +8,7 @@ import { ERRNO, SimError, errnoName, type ErrnoName } from '../../errors.js';
 import type { Memory, Region } from '../memory.js';
 import { BPF_F_LOCK, BPF_F_RDONLY, BPF_F_WRONLY, mapTypeName } from '../spec.js';
 import { roundUp8 } from './slab.js';
+import { hex } from '../../packet/bytes.js';
 
 /** What map_create needs (a MapSpec satisfies it). */
 export interface MapAttrs {
@@ -341,11 +342,7 @@ export abstract class BpfMap {
   }
 }
 
-export function hex(b: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < b.length; i++) s += b[i].toString(16).padStart(2, '0');
-  return s;
-}
+export { hex };
 
 /** Compares len bytes of a at ao with b at bo. */
 export function bytesEqual(a: Uint8Array, ao: number, b: Uint8Array, bo: number, len: number): boolean {
