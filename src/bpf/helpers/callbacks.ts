@@ -6,16 +6,14 @@
 //   loop:     cb(i, ctx)                       flags != 0 -> -EINVAL, nr_loops > 1<<23 -> -E2BIG
 //   for_each: cb(map, &key, &value, ctx)       flags != 0 -> -EINVAL
 import { ERRNO } from '../../errors.js';
-import { BpfFault } from '../fault.js';
 import { ArrayMap } from '../maps/array.js';
 import { HashMap } from '../maps/hash.js';
 import type { BpfMap } from '../maps/map.js';
 import { Region, TAG_FUNC, TAG_MAP_PTR, type Memory } from '../memory.js';
 import type { Executable, Vm } from '../vm.js';
 import { envOf } from './env.js';
-import { helperName } from './ids.js';
 import { mapArg } from './maps.js';
-import { argU32, defineHelper, retS64 } from './registry.js';
+import { argU32, defineHelper, helperFault, retS64 } from './registry.js';
 
 export const BPF_FUNC_for_each_map_elem = 164;
 export const BPF_FUNC_loop = 181;
@@ -28,7 +26,7 @@ const MAX_KEY = 512;
 function callbackArg(vm: Vm, i: number, helper: number): { exe: Executable; pc: number } {
   const exe = vm.current;
   if (vm.regs[2 * i + 1] !== TAG_FUNC || exe === null) {
-    throw new BpfFault('helper_fault', vm.pc, `${helperName(helper)}: r${i} is not a callback (the verifier requires PTR_TO_FUNC)`);
+    throw helperFault(vm, helper, `r${i} is not a callback (the verifier requires PTR_TO_FUNC)`);
   }
   return { exe, pc: vm.regs[2 * i] };
 }
@@ -82,7 +80,7 @@ defineHelper({
     const map = mapArg(vm, 1, BPF_FUNC_for_each_map_elem);
     const cb = callbackArg(vm, 2, BPF_FUNC_for_each_map_elem);
     if (!(map instanceof ArrayMap) && !(map instanceof HashMap && map.lookupKind === 'value')) {
-      throw new BpfFault('helper_fault', vm.pc, `for_each_map_elem: ${map.describe()} has no map_for_each_callback (the verifier refuses this)`);
+      throw helperFault(vm, BPF_FUNC_for_each_map_elem, `${map.describe()} has no map_for_each_callback (the verifier refuses this)`);
     }
     if (vm.regs[8] !== 0 || vm.regs[9] !== 0) return retS64(vm, -ERRNO.EINVAL);
     const key = keyRegion(vm, map.keySize);

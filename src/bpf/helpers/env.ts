@@ -11,6 +11,8 @@ import type { Executable } from '../vm.js';
 export interface HelperProg extends Executable {
   readonly id: number;
   readonly type: number;
+  /** Times run, each tail call into it included (the simulator's Program counts the rest). */
+  runCount: number;
 }
 
 /** One line of trace_pipe output, or an event record from perf/ringbuf outputs. */

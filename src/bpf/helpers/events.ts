@@ -3,15 +3,13 @@
 // and the ring buffer helpers (kernel/bpf/ringbuf.c). Samples land in the maps (PerfEventArrayMap
 // records, RingBufMap ring) and, when the environment carries an EventStream, in that stream.
 import { ERRNO } from '../../errors.js';
-import { BpfFault } from '../fault.js';
 import { PerfEventArrayMap } from '../maps/perf-event-array.js';
 import { BPF_RINGBUF_BUSY_BIT, BPF_RINGBUF_HDR_SZ, RingBufMap } from '../maps/ringbuf.js';
 import type { EventStream } from '../trace/event-stream.js';
 import type { Vm } from '../vm.js';
 import { envOf, type HelperEnv } from './env.js';
-import { helperName } from './ids.js';
-import { mapArg, memArg } from './maps.js';
-import { argU32, defineHelper, retS64, retU64 } from './registry.js';
+import { mapArg } from './maps.js';
+import { argU32, defineHelper, helperFault, memArg, retS64, retU64 } from './registry.js';
 
 export const BPF_FUNC_perf_event_output = 25;
 export const BPF_FUNC_ringbuf_output = 130;
@@ -32,7 +30,7 @@ function streamOf(vm: Vm): EventStream | undefined {
 function ringbufArg(vm: Vm, i: number, helper: number): RingBufMap {
   const map = mapArg(vm, i, helper);
   if (!(map instanceof RingBufMap)) {
-    throw new BpfFault('helper_fault', vm.pc, `${helperName(helper)}: ${map.describe()} is not a ring buffer (the verifier refuses this)`);
+    throw helperFault(vm, helper, `${map.describe()} is not a ring buffer (the verifier refuses this)`);
   }
   return map;
 }
@@ -43,10 +41,10 @@ defineHelper({
   fn: (vm) => {
     const map = mapArg(vm, 2, BPF_FUNC_perf_event_output);
     if (!(map instanceof PerfEventArrayMap)) {
-      throw new BpfFault('helper_fault', vm.pc, `perf_event_output: ${map.describe()} is not a perf event array (the verifier refuses this)`);
+      throw helperFault(vm, BPF_FUNC_perf_event_output, `${map.describe()} is not a perf event array (the verifier refuses this)`);
     }
     const size = vm.regs[11] !== 0 ? -1 : argU32(vm, 5);
-    if (size < 0) throw new BpfFault('helper_fault', vm.pc, 'perf_event_output: size over 4 GiB (the verifier refuses this)');
+    if (size < 0) throw helperFault(vm, BPF_FUNC_perf_event_output, 'size over 4 GiB (the verifier refuses this)');
     // ARG_CONST_SIZE_OR_ZERO: with size 0 the pointer may be anything (even NULL)
     const data = size === 0 ? EMPTY_ARG : memArg(vm, 4, size, false);
     const flagsHi = vm.regs[7] >>> 0;
@@ -90,7 +88,7 @@ defineHelper({
   fn: (vm) => {
     const map = ringbufArg(vm, 1, BPF_FUNC_ringbuf_output);
     const size = vm.regs[7] !== 0 ? -1 : argU32(vm, 3);
-    if (size < 0) throw new BpfFault('helper_fault', vm.pc, 'ringbuf_output: size over 4 GiB (the verifier refuses this)');
+    if (size < 0) throw helperFault(vm, BPF_FUNC_ringbuf_output, 'size over 4 GiB (the verifier refuses this)');
     const data = size === 0 ? EMPTY_ARG : memArg(vm, 2, size, false);
     // flags are a u64: any high bit is outside NO_WAKEUP | FORCE_WAKEUP
     if (vm.regs[9] !== 0) return retS64(vm, -ERRNO.EINVAL);
@@ -135,11 +133,11 @@ function sampleOwner(vm: Vm, helper: number): { map: RingBufMap; offset: number 
   const offset = vm.regs[2];
   const hdr = offset - BPF_RINGBUF_HDR_SZ;
   if (map === undefined || hdr < 0 || hdr + BPF_RINGBUF_HDR_SZ > map.data.length) {
-    throw new BpfFault('helper_fault', vm.pc, `${helperName(helper)}: r1 is not a sample from bpf_ringbuf_reserve (the verifier refuses this)`);
+    throw helperFault(vm, helper, 'r1 is not a sample from bpf_ringbuf_reserve (the verifier refuses this)');
   }
   const len = (map.data[hdr] | (map.data[hdr + 1] << 8) | (map.data[hdr + 2] << 16) | (map.data[hdr + 3] << 24)) >>> 0;
   if (!(len & BPF_RINGBUF_BUSY_BIT)) {
-    throw new BpfFault('helper_fault', vm.pc, `${helperName(helper)}: sample was already submitted or discarded (the verifier's reference tracking refuses this)`);
+    throw helperFault(vm, helper, "sample was already submitted or discarded (the verifier's reference tracking refuses this)");
   }
   return { map, offset };
 }

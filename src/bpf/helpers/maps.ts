@@ -3,14 +3,12 @@
 // lookups return (valueTag, offset) into the map's value slab, (TAG_MAP_PTR, inner id) for
 // map-in-maps, or NULL. Errors are the map's own -errno, as the kernel's map ops return them.
 import { ERRNO } from '../../errors.js';
-import { BpfFault } from '../fault.js';
-import { TAG_MAP_PTR, type Region } from '../memory.js';
+import { TAG_MAP_PTR } from '../memory.js';
 import type { BpfMap } from '../maps/map.js';
 import { BPF_MAP_TYPE } from '../spec.js';
 import type { Vm } from '../vm.js';
 import { envOf } from './env.js';
-import { helperName } from './ids.js';
-import { argU32, defineHelper, retS64 } from './registry.js';
+import { argU32, defineHelper, helperFault, memArg, retS64 } from './registry.js';
 
 export const BPF_FUNC_map_lookup_elem = 1;
 export const BPF_FUNC_map_update_elem = 2;
@@ -29,14 +27,9 @@ export function mapArg(vm: Vm, i: number, helper: number): BpfMap {
   const lo = vm.regs[2 * i];
   const map = hi === TAG_MAP_PTR ? envOf(vm).maps.get(lo) : undefined;
   if (map === undefined) {
-    throw new BpfFault('helper_fault', vm.pc, `${helperName(helper)}: r${i} is not a map pointer (the verifier requires CONST_PTR_TO_MAP)`);
+    throw helperFault(vm, helper, `r${i} is not a map pointer (the verifier requires CONST_PTR_TO_MAP)`);
   }
   return map;
-}
-
-/** The region and offset behind pointer r_i for a `size`-byte access (a fault when out of bounds). */
-export function memArg(vm: Vm, i: number, size: number, write: boolean): { region: Region; offset: number } {
-  return vm.memory.resolve(vm.regs[2 * i + 1], vm.regs[2 * i], size, write, vm.pc);
 }
 
 /** r0 = pointer (tag, offset), or NULL when offset < 0. */

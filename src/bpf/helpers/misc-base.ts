@@ -5,11 +5,9 @@
 // reports the calling process instead; the simulator models the datapath.)
 // strtol/strtoul/strncmp checked against Linux 6.18 (test/bpf/helpers/misc-base.test.ts).
 import { ERRNO } from '../../errors.js';
-import { BpfFault } from '../fault.js';
 import type { Vm } from '../vm.js';
 import { envOf } from './env.js';
-import { memArg } from './maps.js';
-import { argU32, defineHelper, retS64, retU64 } from './registry.js';
+import { argU32, defineHelper, helperFault, memArg, retS64, retU64 } from './registry.js';
 
 export const BPF_FUNC_get_current_pid_tgid = 14;
 export const BPF_FUNC_get_current_uid_gid = 15;
@@ -61,7 +59,7 @@ defineHelper({
     let at2 = vm.regs[6] >>> 0;
     for (let k = 0; k < n; k++, at2++) {
       if (s2 === undefined || s2.invalid !== null || at2 >= s2.size) {
-        throw new BpfFault('helper_fault', vm.pc, 'strncmp: s2 is not a NUL-terminated constant string (the verifier refuses this)');
+        throw helperFault(vm, BPF_FUNC_strncmp, 's2 is not a NUL-terminated constant string (the verifier refuses this)');
       }
       const c1 = s1.region.bytes[s1.offset + k];
       const c2 = s2.bytes[at2];

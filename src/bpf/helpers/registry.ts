@@ -2,6 +2,7 @@
 // themselves (helpers/<family>.ts); the loader refuses a program that calls an id not here
 // (load time, not run time), and the VM gets a dense table of functions.
 import { BpfFault } from '../fault.js';
+import type { Region } from '../memory.js';
 import type { HelperFn, Vm } from '../vm.js';
 import type { HelperEnv } from './env.js';
 import { helperName } from './ids.js';
@@ -24,10 +25,6 @@ export function defineHelper(def: HelperDef): void {
 
 export function helperDef(id: number): HelperDef | undefined {
   return defs.get(id);
-}
-
-export function implementedHelpers(): number[] {
-  return [...defs.keys()].sort((a, b) => a - b);
 }
 
 /**
@@ -81,12 +78,18 @@ export function retU64(vm: Vm, v: bigint): void {
   vm.setReg(0, v);
 }
 
+/** The region and offset behind pointer r_i for a `size`-byte access (a fault when out of bounds). */
+export function memArg(vm: Vm, i: number, size: number, write: boolean): { region: Region; offset: number } {
+  return vm.memory.resolve(vm.regs[2 * i + 1], vm.regs[2 * i], size, write, vm.pc);
+}
+
 /** Bytes a helper argument points to: (r_i, size) resolved in the memory model, or a fault. */
 export function argBytes(vm: Vm, i: number, size: number, write: boolean): Uint8Array {
-  const { region, offset } = vm.memory.resolve(vm.regs[2 * i + 1], vm.regs[2 * i], size, write, vm.pc);
+  const { region, offset } = memArg(vm, i, size, write);
   return region.bytes.subarray(offset, offset + size);
 }
 
+/** The fault a helper raises where the verifier would have refused the program: "bpf_<name>: detail". */
 export function helperFault(vm: Vm, id: number, detail: string): BpfFault {
   return new BpfFault('helper_fault', vm.pc, `${helperName(id)}: ${detail}`);
 }

@@ -4,7 +4,7 @@
 //
 //   bpf_skb_generic_push(off, len):  [0, off) moves to the new front, len zero bytes follow it
 //     before: data [ mac+l3 (off) | rest ... ]       after: data-len [ mac+l3 | 00 x len | rest ... ]
-import { CHECKSUM_COMPLETE, CHECKSUM_NONE, CHECKSUM_PARTIAL, CHECKSUM_UNNECESSARY, ETH_P_IP, ETH_P_IPV6 } from '../skb/constants.js';
+import { CHECKSUM_COMPLETE, CHECKSUM_NONE, CHECKSUM_PARTIAL, CHECKSUM_UNNECESSARY } from '../skb/constants.js';
 import { HEADER_UNSET, type Skb } from '../skb/skb.js';
 import { csumBlockAdd, csumBlockSub, csumPartial } from './wsum.js';
 
@@ -48,10 +48,6 @@ export function gsoReset(skb: Skb): void {
 /** skb_mac_header_len: network_header - mac_header. */
 export function macHeaderLen(skb: Skb): number {
   return skb.networkHeader - skb.macHeader;
-}
-
-export function isIpProtocol(skb: Skb): boolean {
-  return skb.protocol === ETH_P_IP || skb.protocol === ETH_P_IPV6;
 }
 
 /** __skb_postpull_rcsum: `len` bytes at absolute `at` (offset `off` from data) leave the sum. */

@@ -9,8 +9,7 @@ import { SimError } from '../../errors.js';
 import type { HelperEnv, HelperProg } from '../helpers/env.js';
 import { BPF_FUNC_map_delete_elem, BPF_FUNC_map_pop_elem, BPF_FUNC_map_push_elem, BPF_FUNC_map_update_elem } from '../helpers/maps.js';
 import { helperName } from '../helpers/ids.js';
-import { BPF_FUNC_tail_call, tailCallTarget } from '../helpers/tail-call.js';
-import { FdArrayMap } from '../maps/fd-array.js';
+import { BPF_FUNC_tail_call, lastTailCall } from '../helpers/tail-call.js';
 import { hex } from '../maps/map.js';
 import { TAG_MAP_PTR } from '../memory.js';
 import type { Executable, HelperFn, RunOptions, RunResult, Vm } from '../vm.js';
@@ -66,7 +65,8 @@ export function verdictName(r0: number, hook: string): string {
 }
 
 export class PacketTracer {
-  readonly runs: RunTrace[] = [];
+  /** Every run recorded, oldest first; trimmed to the newest maxRuns when read through `runs`. */
+  private readonly all: RunTrace[] = [];
   /** The run being recorded (helpers called outside a run are not recorded). */
   current: RunTrace | null = null;
   private packet = 0;
@@ -77,6 +77,12 @@ export class PacketTracer {
 
   constructor(opts: TracerOptions = {}) {
     this.maxRuns = opts.maxRuns ?? 100_000;
+  }
+
+  /** The newest maxRuns runs, oldest first. */
+  get runs(): RunTrace[] {
+    if (this.all.length > this.maxRuns) this.all.splice(0, this.all.length - this.maxRuns);
+    return this.all;
   }
 
   /** Swaps the traced helper table into `vm` (idempotent). */
@@ -118,8 +124,10 @@ export class PacketTracer {
     if (this.packet === 0) this.packet = 1;
     const ref = progRef(prog);
     const run: RunTrace = { packet: this.packet, hook, prog: ref, progs: [ref], r0: 0, verdict: '', insns: 0, events: [] };
-    if (this.runs.length >= this.maxRuns) this.runs.shift();
-    this.runs.push(run);
+    // old runs go in batches once 2 x maxRuns are held (amortised O(1) per run; shift() would
+    // copy the whole array every run); the `runs` getter trims the rest
+    if (this.all.length >= 2 * this.maxRuns) this.all.splice(0, this.all.length - this.maxRuns + 1);
+    this.all.push(run);
     this.current = run;
     return run;
   }
@@ -187,11 +195,10 @@ export class PacketTracer {
       const mapId = vm.regs[5] === TAG_MAP_PTR ? vm.regs[4] : -1;
       const map = (vm.env as HelperEnv | undefined)?.maps.get(mapId);
       const index = vm.regs[6] >>> 0;
-      const predicted = map instanceof FdArrayMap ? tailCallTarget(vm, map, index) : 'empty';
       fn(vm);
       const target = vm.tailCallTarget;
       const to = target === null ? null : progRef(target);
-      const miss = to !== null ? undefined : typeof predicted === 'string' ? predicted : 'empty';
+      const miss = to !== null ? undefined : (lastTailCall.miss ?? 'empty');
       run.events.push({ kind: 'tail_call', ...site, from, map: mapLabel(map, mapId), index, to, miss, count: vm.tailCallCount });
       if (to !== null) run.progs.push(to);
     };

@@ -139,5 +139,6 @@ describe('bpf_tail_call', () => {
     const b = new Bench();
     const p = b.prog('bad', `r2 = map[out] ll\nr3 = 0\ncall bpf_tail_call\n${save(0)}\nexit`);
     expect(b.run(p).fault?.detail).toMatch(/not a prog array/);
+    expect(b.run(p).fault?.detail).toMatch(/^bpf_tail_call: map .* is not a prog array/);
   });
 });

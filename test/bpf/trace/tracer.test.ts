@@ -131,6 +131,37 @@ describe('PacketTracer', () => {
     ]);
   });
 
+  it('names why a tail call fell through: index past max_entries (not counted) or an empty slot (counted)', () => {
+    const { b, tracer, trace } = setup();
+    tracer.attach(b.sim.vm);
+    const gre = frame();
+    gre[23] = 47; // >= max_entries 32
+    expect(trace(gre).events.at(-1)).toMatchObject({ kind: 'tail_call', index: 47, to: null, miss: 'index', count: 0 });
+    const udp = frame();
+    udp[23] = 17;
+    expect(trace(udp).events.at(-1)).toMatchObject({ kind: 'tail_call', index: 17, to: null, miss: 'empty', count: 1 });
+    expect(trace().events.at(-1)).toMatchObject({ kind: 'tail_call', index: 6, miss: undefined, count: 1 });
+  });
+
+  it('keeps only the newest maxRuns runs, oldest first, however many were recorded', () => {
+    const b = new Bench();
+    const p = b.prog('ok', 'r0 = 0\nexit');
+    const tracer = new PacketTracer({ maxRuns: 3 });
+    for (let n = 1; n <= 10; n++) {
+      tracer.beginPacket();
+      tracer.beginRun(p, 'eth0 ingress');
+      tracer.endRun({ r0: 0, insnCount: 2, fault: undefined });
+      const from = Math.max(1, n - 2);
+      expect(tracer.runs.map((r) => r.packet)).toEqual(Array.from({ length: n - from + 1 }, (_, k) => from + k));
+    }
+    for (let n = 11; n <= 17; n++) {
+      tracer.beginPacket();
+      tracer.beginRun(p, 'eth0 ingress');
+      tracer.endRun({ r0: 0, insnCount: 2, fault: undefined });
+    }
+    expect(tracer.runs.map((r) => r.packet)).toEqual([15, 16, 17]);
+  });
+
   it('shows errno names, packet pointers, callback depth and faults', () => {
     const b = new Bench();
     b.map('arr', { type: BPF_MAP_TYPE.ARRAY, keySize: 4, valueSize: 8, maxEntries: 2 });
