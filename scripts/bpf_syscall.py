@@ -11,14 +11,23 @@ ATTR_SIZE = 160
 libc = ctypes.CDLL(None, use_errno=True)
 
 
+libc.syscall.restype = ctypes.c_long
+
+
+def bpf_raw(cmd, attr, size=ATTR_SIZE):
+    """Runs bpf(cmd, attr) and returns (result, errno or 0, attr bytes after the call), failure
+    included: batch operations report how many elements they did even when they fail."""
+    buf = ctypes.create_string_buffer(bytes(attr).ljust(size, b'\0'), size)
+    ret = libc.syscall(SYS_bpf, cmd, buf, size)
+    return ret, (ctypes.get_errno() if ret < 0 else 0), buf.raw
+
+
 def bpf(cmd, attr):
     """Runs bpf(cmd, attr); returns (result, attr bytes after the call); raises OSError on failure."""
-    buf = ctypes.create_string_buffer(bytes(attr), ATTR_SIZE)
-    ret = libc.syscall(SYS_bpf, cmd, buf, ATTR_SIZE)
+    ret, e, raw = bpf_raw(cmd, attr)
     if ret < 0:
-        e = ctypes.get_errno()
         raise OSError(e, f'bpf cmd {cmd}: {os.strerror(e)}')
-    return ret, buf.raw
+    return ret, raw
 
 
 def obj_get(path):

@@ -26,7 +26,7 @@ HERE = os.path.join(REPO, 'test', 'fixtures', 'helpers')
 PIN_ROOT = '/sys/fs/bpf/tcxsim-truth'
 TRACE = '/sys/kernel/tracing'
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bpf_syscall import bpf, obj_get  # noqa: E402
+from bpf_syscall import bpf, libc, obj_get  # noqa: E402
 import importlib.util  # noqa: E402
 
 _spec = importlib.util.spec_from_file_location('rec', os.path.join(REPO, 'scripts', 'record-kernel-fixtures.py'))
@@ -260,7 +260,6 @@ def perf_open(cpu, config=PERF_COUNT_SW_BPF_OUTPUT):
     struct.pack_into('<IIQQQ', attr, 0, PERF_TYPE_SOFTWARE, 128, config, 1, PERF_SAMPLE_RAW)
     struct.pack_into('<I', attr, 48, 1)  # wakeup_events
     buf = ctypes.create_string_buffer(bytes(attr), 128)
-    libc = ctypes.CDLL(None, use_errno=True)
     fd = libc.syscall(SYS_perf_event_open, buf, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC)
     if fd < 0:
         raise OSError(ctypes.get_errno(), 'perf_event_open')

@@ -20,12 +20,15 @@ import json
 import os
 import platform
 import struct
+import sys
 import subprocess
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bpf_syscall import bpf_raw  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT_DIR = os.path.join(REPO, 'test', 'fixtures', 'maps')
 
-SYS_bpf = 321  # x86-64
 BPF_MAP_CREATE, BPF_MAP_LOOKUP_ELEM, BPF_MAP_UPDATE_ELEM, BPF_MAP_DELETE_ELEM = 0, 1, 2, 3
 BPF_MAP_GET_NEXT_KEY, BPF_PROG_LOAD, BPF_OBJ_PIN = 4, 5, 6
 BPF_PROG_GET_FD_BY_ID, BPF_MAP_GET_FD_BY_ID, BPF_OBJ_GET_INFO_BY_FD = 13, 14, 15
@@ -40,8 +43,6 @@ T = dict(type_99=99, hash=1, array=2, prog_array=3, perf_event_array=4, percpu_h
 F = dict(NO_PREALLOC=1, NO_COMMON_LRU=2, NUMA_NODE=4, RDONLY=8, WRONLY=16, ZERO_SEED=64,
          RDONLY_PROG=128, WRONLY_PROG=256, MMAPABLE=1024, INNER_MAP=4096)
 
-libc = ctypes.CDLL(None, use_errno=True)
-libc.syscall.restype = ctypes.c_long
 NCPUS = os.cpu_count()
 
 
@@ -53,11 +54,10 @@ class BpfError(Exception):
 
 
 def bpf(cmd, attr):
-    buf = ctypes.create_string_buffer(bytes(attr).ljust(ATTR_SIZE, b'\0'), ATTR_SIZE)
-    ret = libc.syscall(SYS_bpf, cmd, buf, ATTR_SIZE)
+    ret, e, raw = bpf_raw(cmd, attr, ATTR_SIZE)
     if ret < 0:
-        raise BpfError(ctypes.get_errno())
-    return ret, buf.raw
+        raise BpfError(e)
+    return ret, raw
 
 
 def map_create(type_, key, value, max_entries, flags=0, inner_fd=0, map_extra=0):
@@ -174,10 +174,8 @@ def run_op(c, op):
         cnt = len(op['keys'])
         cmd = BPF_MAP_UPDATE_BATCH if kind == 'update_batch' else BPF_MAP_DELETE_BATCH
         attr = struct.pack('<QQQQIIQQ', 0, 0, ctypes.addressof(keys), ctypes.addressof(vals), cnt, c.fd, op.get('elem_flags', 0), flags)
-        ab = ctypes.create_string_buffer(attr.ljust(ATTR_SIZE, b'\0'), ATTR_SIZE)
-        ret = libc.syscall(SYS_bpf, cmd, ab, ATTR_SIZE)
-        e = ctypes.get_errno() if ret < 0 else 0
-        done = struct.unpack_from('<I', ab.raw, 32)[0]
+        ret, e, raw = bpf_raw(cmd, attr, ATTR_SIZE)
+        done = struct.unpack_from('<I', raw, 32)[0]
         return {'result': 0 if ret >= 0 else BpfError(e).name, 'done': done}
     raise ValueError(kind)
 
@@ -192,10 +190,8 @@ def run_batch_lookup(c, op):
     cmd = BPF_MAP_LOOKUP_BATCH if kind == 'lookup_batch' else BPF_MAP_LOOKUP_AND_DELETE_BATCH
     attr = struct.pack('<QQQQIIQQ', ctypes.addressof(inb) if inb is not None else 0, ctypes.addressof(outb),
                        ctypes.addressof(keys), ctypes.addressof(vals), count, c.fd, op.get('elem_flags', 0), op.get('flags', 0))
-    ab = ctypes.create_string_buffer(attr.ljust(ATTR_SIZE, b'\0'), ATTR_SIZE)
-    ret = libc.syscall(SYS_bpf, cmd, ab, ATTR_SIZE)
-    e = ctypes.get_errno() if ret < 0 else 0
-    n = struct.unpack_from('<I', ab.raw, 32)[0]
+    ret, e, raw = bpf_raw(cmd, attr, ATTR_SIZE)
+    n = struct.unpack_from('<I', raw, 32)[0]
     res = {'result': 0 if ret >= 0 else BpfError(e).name, 'done': n}
     if ret >= 0 or e == errno.ENOENT:
         res['keys'] = [keys.raw[i * c.key_size:(i + 1) * c.key_size].hex() for i in range(n)]
