@@ -23,6 +23,7 @@ import { buildEthIpv4Tcp, buildEthIpv4Udp } from '../src/packet/index.js';
 import { openCapture } from '../src/pcap/reader.js';
 import { PcapWriter } from '../src/pcap/pcap-writer.js';
 import { Machine } from '../src/scenario/machine.js';
+import { feedFrame } from '../src/scenario/traffic.js';
 import { tail } from '../src/tcx/anchor.js';
 
 const PACKETS = 200_000;
@@ -77,17 +78,16 @@ function replayOnce(engine: Engine): Replay {
   const out = PcapWriter.create(join(dir, `out-${engine}.pcap`), { nanosecond: true });
   const clock = m.sim.clock;
   m.datapath.capture = { wire: (_dev, frame) => out.write(frame, clock.realtimeNs) };
-  const dp = m.datapath;
   const start = process.hrtime.bigint();
   let mid = start;
   let n = 0;
-  // reader.next(), as src/scenario/traffic.ts and replay.ts read: no generator to resume per record
+  // reader.next(), as src/scenario/traffic.ts and replay.ts read: no generator to resume per record;
+  // each packet fed as they feed it (feedFrame: run to the end, then the maps' grace period)
   const reader = openCapture(input);
   for (let rec = reader.next(); rec !== null; rec = reader.next()) {
     if (n++ === WARM_PACKETS) mid = process.hrtime.bigint();
     clock.advanceTo(rec.ts);
-    dp.inject(eth0, rec.data);
-    dp.run();
+    feedFrame(m, eth0, rec.data, false);
   }
   out.close();
   const end = process.hrtime.bigint();

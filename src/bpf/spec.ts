@@ -94,8 +94,8 @@ export interface MapSpec {
   readonly contents: readonly MapEntrySpec[];
   /** Where this map came from: `.maps`, `maps` (legacy), `.data`, `.rodata.str1.1`, ... */
   readonly section: string;
-  /** For global data maps: the ELF section's bytes are the value; true for .rodata* */
-  readonly globalData?: 'data' | 'rodata' | 'bss' | 'kconfig';
+  /** For global data maps, which kind of section the value (the section's bytes) came from. */
+  readonly globalData?: 'data' | 'rodata' | 'bss';
   /** BTF type ids of key and value when the object carries BTF (0 when absent). */
   readonly btfKeyTypeId?: number;
   readonly btfValueTypeId?: number;

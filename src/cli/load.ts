@@ -1,20 +1,14 @@
-// load.ts: what several commands share: read an object file into a fresh simulator, find a
-// program by name or section, and read small input files with clear errors.
+// load.ts: what several commands share: read an object file into a fresh simulator, and read
+// small input files with clear errors.
 import { readFileSync } from 'node:fs';
 import { loadObjectFile } from '../bpf/elf/index.js';
 import { SimError } from '../errors.js';
-import type { Program } from '../sim/program.js';
 import { type LoadedObject, Simulator, type SimulatorOptions } from '../sim/simulator.js';
 
 export function loadForCli(file: string, opts: SimulatorOptions = {}): { sim: Simulator; obj: LoadedObject } {
   const sim = new Simulator(opts);
   const obj = sim.loadObject(loadObjectFile(file));
   return { sim, obj };
-}
-
-/** The named program, or the only one; several programs and no name is an error naming them. */
-export function pickProgram(obj: LoadedObject, name: string | undefined): Program {
-  return obj.program(name);
 }
 
 export function readInput(path: string, what: string): Uint8Array {

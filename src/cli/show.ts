@@ -17,13 +17,16 @@ export function describeProgram(p: Program): { text: string; json: Record<string
   compileNow(p);
   const eng = engineOf(p);
   const engine = eng.engine === 'compiled' ? 'compiled' : `interpreter (${eng.reason ?? 'not compiled'})`;
+  // the tag is a SHA-1 over the instructions, computed on every read
+  const tag = p.tag;
+  const type = progTypeName(p.type);
   const text =
-    `${p.id}: ${progTypeName(p.type)}  name ${p.name}  tag ${p.tag}${gpl ? '  gpl' : ''}\n` +
+    `${p.id}: ${type}  name ${p.name}  tag ${tag}${gpl ? '  gpl' : ''}\n` +
     `\tsection ${p.section}  xlated ${p.insns.length * 8}B  insns ${p.insns.length}` +
     `${mapIds.length ? `  map_ids ${mapIds.join(',')}` : ''}  engine ${engine}\n`;
   return {
     text,
-    json: { id: p.id, type: progTypeName(p.type), name: p.name, tag: p.tag, gpl_compatible: gpl, section: p.section, bytes_xlated: p.insns.length * 8, insns: p.insns.length, map_ids: mapIds, engine: eng.engine, ...(eng.reason ? { engine_reason: eng.reason } : {}) },
+    json: { id: p.id, type, name: p.name, tag, gpl_compatible: gpl, section: p.section, bytes_xlated: p.insns.length * 8, insns: p.insns.length, map_ids: mapIds, engine: eng.engine, ...(eng.reason ? { engine_reason: eng.reason } : {}) },
   };
 }
 

@@ -1,7 +1,8 @@
 // accounting.ts: where every packet ended. A packet enters (injected from a wire port or sent by
 // a host) or is created by the simulation (clones, ARP/ICMP replies); at the end it is
 // delivered to a namespace's host sink, sent out a wire port, dropped with a reason, or held
-// (stolen/queued by tc). entered + created = delivered + wire + dropped + held + in flight.
+// (stolen/queued by tc, or taken after tc ingress by a capture).
+// entered + created = delivered + wire + dropped + held + in flight.
 import type { DropReason } from './datapath/drop.js';
 
 export type PacketOrigin = 'injected' | 'clone' | 'reply';

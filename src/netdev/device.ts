@@ -8,7 +8,6 @@ import type { NetNamespace } from './netns.js';
 export type DeviceKind = 'loopback' | 'veth' | 'wire';
 
 export const ETH_DATA_LEN = 1500;
-export const VETH_MAX_MTU = 65535 - 14;
 
 /** The counters `ip -s link` shows. */
 export class DeviceStats {

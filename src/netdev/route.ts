@@ -1,7 +1,7 @@
 // route.ts: a namespace's routing table, IPv4 and IPv6, longest-prefix match then lowest metric
 // (the main table; local routes for the namespace's own addresses are derived, as the kernel's
 // local table is, and win over everything).
-import { type Family, type Prefix, formatIp, formatPrefix, prefixMatch } from './addr.js';
+import { type Family, type Prefix, prefixMatch } from './addr.js';
 
 /** rtm_type values that matter to forwarding and bpf_fib_lookup. */
 export type RouteType = 'unicast' | 'local' | 'broadcast' | 'blackhole' | 'unreachable' | 'prohibit';
@@ -21,6 +21,7 @@ export interface Route {
   readonly table: number;
 }
 
+export const RT_TABLE_DEFAULT = 253;
 export const RT_TABLE_MAIN = 254;
 export const RT_TABLE_LOCAL = 255;
 
@@ -48,16 +49,4 @@ export class RouteTable {
   list(): readonly Route[] {
     return this.routes;
   }
-}
-
-/** `10.0.0.0/24 via 10.0.0.1 dev eth0 metric 100`, like `ip route`. */
-export function formatRoute(r: Route, devName: (ifindex: number) => string): string {
-  const dst = r.dst.len === 0 ? 'default' : r.dst.len === r.dst.addr.length * 8 ? formatIp(r.dst.addr) : formatPrefix(r.dst);
-  const parts = r.type === 'unicast' ? [dst] : [r.type, dst];
-  if (r.gateway) parts.push('via', formatIp(r.gateway));
-  if (r.type === 'unicast' || r.type === 'local') parts.push('dev', devName(r.ifindex));
-  if (r.src) parts.push('src', formatIp(r.src));
-  if (r.metric) parts.push('metric', String(r.metric));
-  if (r.mtu) parts.push('mtu', String(r.mtu));
-  return parts.join(' ');
 }

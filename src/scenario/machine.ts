@@ -10,7 +10,7 @@ import { BpfHookProgram, TcxBridge } from '../sim/tcx-bridge.js';
 import type { Program } from '../sim/program.js';
 import { Simulator, type SimulatorOptions } from '../sim/simulator.js';
 import { TcClassic } from '../tc/classic.js';
-import type { HookProgram, TcxChains } from '../netdev/datapath/hooks.js';
+import type { HookProgram } from '../netdev/datapath/hooks.js';
 import { CountingChains, VerdictCounter } from './verdicts.js';
 
 export class Machine {
@@ -24,7 +24,7 @@ export class Machine {
 
   constructor(
     readonly world: World,
-    opts: SimulatorOptions & { keepFates?: boolean; wrapChains?: (counted: TcxChains) => TcxChains } = {},
+    opts: SimulatorOptions & { keepFates?: boolean } = {},
   ) {
     this.sim = new Simulator(opts);
     this.bridge = new TcxBridge(this.sim);
@@ -41,7 +41,7 @@ export class Machine {
       },
     });
     this.chains = new CountingChains(this.bridge, this.verdicts);
-    this.datapath = new Datapath(world, { tcx: opts.wrapChains ? opts.wrapChains(this.chains) : this.chains, classic: this.classic, accounting: new Accounting(opts.keepFates ?? false) });
+    this.datapath = new Datapath(world, { tcx: this.chains, classic: this.classic, accounting: new Accounting(opts.keepFates ?? false) });
     connectDatapath(this.sim, this.datapath);
     for (const ns of world.namespaces.values()) for (const dev of ns.devices.values()) this.bridge.device(dev);
   }

@@ -4,6 +4,7 @@
 // device (to its veth peer) for `send:` traffic.
 import { SimError } from '../errors.js';
 import { formatMac } from '../netdev/addr.js';
+import type { NetDevice } from '../netdev/device.js';
 import {
   buildArp,
   buildEthIpv4IcmpEcho,
@@ -63,13 +64,19 @@ export function buildPacket(p: ScenarioPacket, macs: MacDefaults): Uint8Array {
 
 function echo(icmp: NonNullable<ScenarioPacket['icmp']>, replyType: number): { id?: number; seq?: number; reply: boolean } {
   const t = icmp.type;
-  const reply = t === 'echo-reply' || t === replyType || (t === ICMP_ECHOREPLY && replyType === ICMP_ECHOREPLY);
+  const reply = t === 'echo-reply' || t === replyType;
   if (!(t === 'echo-request' || t === 'echo-reply' || t === ICMP_ECHO || t === 128 || reply)) {
     throw new SimError('EINVAL', `icmp type ${t}: only echo-request and echo-reply can be built inline (give \`raw\` for others)`);
   }
   return { id: icmp.id, seq: icmp.seq, reply };
 }
 
-export function macText(mac: Uint8Array): string {
-  return formatMac(mac);
+/**
+ * The MACs that make a frame reach the stack: to the receiving port's MAC for traffic arriving
+ * on `dev`; from `dev` to its veth peer (or broadcast) for traffic a host sends out of it.
+ */
+export function defaultMacs(dev: NetDevice, send: boolean): MacDefaults {
+  return send
+    ? { src: formatMac(dev.mac), dst: dev.peer ? formatMac(dev.peer.mac) : 'ff:ff:ff:ff:ff:ff' }
+    : { src: '02:00:00:00:00:01', dst: formatMac(dev.mac) };
 }

@@ -57,10 +57,6 @@ export function parseScenarioSource(text: string, file: string): ScenarioSource 
   throw new SimError('EFORMAT', diags.map(formatDiagnostic).join('\n'));
 }
 
-export function parseScenarioFile(path: string): Scenario {
-  return readScenarioFile(path).scenario;
-}
-
 export function readScenarioFile(path: string): ScenarioSource {
   let text: string;
   try {

@@ -1,22 +1,20 @@
 // replay.ts: one device, one chain per hook, one capture: what `tcxsim replay` runs without a
-// scenario file. Every record enters `dev` (a wire port) at ingress and runs the ingress chain
-// with tcx semantics (TCX_NEXT continues, anything else decides). What the chain lets pass is
-// what the replay is about: it is taken off the datapath there (like a tap after tc; accounted as
-// "held") and, with an egress chain, transmitted back out of the device through it (a bump in the
-// wire); the output capture gets the passing frames (ingress only) or what leaves the wire.
+// scenario file. Every record enters `dev` (a wire port) at ingress and runs the tcx ingress
+// chain as the datapath runs it. A packet the chain lets through is taken off the datapath right
+// after tc ingress (Capture.afterIngress; accounted "held", never handed to the stack) and, with
+// an egress chain, sent back out of the device through it (a bump in the wire); the output
+// capture gets those passing frames (ingress only) or what leaves the wire.
 import type { Engine } from '../bpf/jit/engine.js';
 import { loadObjectFile } from '../bpf/elf/index.js';
-import type { Skb } from '../bpf/skb/skb.js';
 import { SimError } from '../errors.js';
 import type { NetDevice } from '../netdev/device.js';
-import type { Hook, HookProgram, TcxChains } from '../netdev/datapath/hooks.js';
-import { runHookProgram } from '../netdev/datapath/hooks.js';
+import type { Hook } from '../netdev/datapath/hooks.js';
 import { World } from '../netdev/world.js';
 import { openCapture, PcapWriter, toEthernetFrame } from '../pcap/index.js';
 import type { LoadedObject } from '../sim/simulator.js';
 import type { Program } from '../sim/program.js';
-import { TC_ACT_OK, TC_ACT_STOLEN, TC_ACT_UNSPEC } from '../tc/action.js';
 import { Machine } from './machine.js';
+import { feedFrame, MAX_FRAME } from './traffic.js';
 
 export interface ReplayOptions {
   input: string;
@@ -33,7 +31,7 @@ export interface ReplayResult {
   machine: Machine;
   packets: number;
   bytes: number;
-  /** Passed the ingress chain (or every packet, without one). */
+  /** Passed the ingress chain (or every packet, without one); taken off after tc ingress. */
   passed: number;
   written: number;
   spanNs: bigint;
@@ -51,8 +49,6 @@ export function parseProgRef(ref: string): [string, string | undefined] {
   return [ref.slice(0, i), ref.slice(i + 1) || undefined];
 }
 
-const MAX_FRAME = 262144 + 14;
-
 export function replay(o: ReplayOptions): ReplayResult {
   if (o.ingress.length === 0 && o.egress.length === 0) throw new SimError('EUSAGE', 'give --ingress and/or --egress programs');
   const world = new World(1);
@@ -62,39 +58,7 @@ export function replay(o: ReplayOptions): ReplayResult {
   } catch (e) {
     throw e instanceof SimError ? new SimError('EUSAGE', `--dev ${o.dev}: ${e.detail}`) : e;
   }
-  let passed = 0;
-  const pending: Uint8Array[] = [];
-  const wantEgress = o.egress.length > 0;
-  let ingressChain: readonly HookProgram[] = [];
-  // The ingress hook is one composite program running the chain; passing frames are taken off.
-  const tap: HookProgram = {
-    id: 0,
-    name: 'replay-tap',
-    run(skb: Skb): number {
-      let ret = TC_ACT_UNSPEC;
-      for (let i = 0; i < ingressChain.length; i++) {
-        ret = runHookProgram(ingressChain[i]!, skb);
-        if (ret !== TC_ACT_UNSPEC) break;
-      }
-      if (ret !== TC_ACT_UNSPEC && ret !== TC_ACT_OK) return ret;
-      passed++;
-      const frame = skb.buf.slice(skb.data, skb.tail);
-      if (wantEgress) pending.push(frame);
-      else if (writer) writer.write(frame, m.sim.clock.realtimeNs);
-      return TC_ACT_STOLEN;
-    },
-  };
-  const tapChain = [tap];
-  const wrap = (counted: TcxChains): TcxChains => ({
-    programs(d: NetDevice, hook: Hook) {
-      if (hook === 'ingress' && d === dev) {
-        ingressChain = counted.programs(d, hook);
-        return tapChain;
-      }
-      return counted.programs(d, hook);
-    },
-  });
-  const m = new Machine(world, { wrapChains: wrap, engine: o.engine });
+  const m = new Machine(world, { engine: o.engine });
   const objects = new Map<string, LoadedObject>();
   const attach = (hook: Hook, refs: readonly string[]) =>
     refs.map((ref) => {
@@ -112,12 +76,21 @@ export function replay(o: ReplayOptions): ReplayResult {
   ];
   const reader = openCapture(o.input);
   let writer: PcapWriter | null = o.output ? PcapWriter.create(o.output, { nanosecond: true }) : null;
-  if (writer && wantEgress) {
-    const w = writer;
-    m.datapath.capture = { wire: (_d, frame) => w.write(frame, m.sim.clock.realtimeNs) };
-  }
+  const wantEgress = o.egress.length > 0;
+  let passed = 0;
+  // A passing frame to send back out: copied, since the packet's buffer is reused once it is held.
+  let pending: Uint8Array | null = null;
+  m.datapath.capture = {
+    afterIngress: (d, frame) => {
+      if (d !== dev) return false;
+      passed++;
+      if (wantEgress) pending = frame.slice();
+      else writer?.write(frame, m.sim.clock.realtimeNs);
+      return true;
+    },
+    wire: wantEgress && writer ? (_d, frame) => writer!.write(frame, m.sim.clock.realtimeNs) : undefined,
+  };
   const buf = new Uint8Array(MAX_FRAME);
-  const dp = m.datapath;
   let packets = 0;
   let bytes = 0;
   let first = -1n;
@@ -131,12 +104,12 @@ export function replay(o: ReplayOptions): ReplayResult {
         m.sim.clock.rebase(ts);
       } else m.sim.clock.advanceTo(ts);
       const n = toEthernetFrame(rec.linkType, rec.data, buf, { dst: dev.mac });
-      dp.inject(dev, buf.subarray(0, n));
-      dp.run();
-      for (let i = 0; i < pending.length; i++) dp.send(dev, pending[i]!);
-      pending.length = 0;
-      dp.run();
-      m.sim.quiesce();
+      feedFrame(m, dev, buf.subarray(0, n), false);
+      if (pending) {
+        const frame: Uint8Array = pending;
+        pending = null;
+        feedFrame(m, dev, frame, true);
+      }
       packets++;
       bytes += n;
       if (o.onProgress && (packets & 4095) === 0) o.onProgress(packets, bytes);

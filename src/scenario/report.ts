@@ -12,7 +12,7 @@ import type { Captures } from './captures.js';
 import type { Machine } from './machine.js';
 import type { LoadedPrograms } from './programs.js';
 import type { StepResult } from './steps.js';
-import type { TrafficTotals } from './traffic.js';
+import { nsToSeconds, type TrafficTotals } from './traffic.js';
 
 export interface ExpectationResult {
   readonly at: string;
@@ -128,7 +128,7 @@ export function buildReport(a: {
     file: a.file,
     status: a.error ? 'error' : failed ? 'failed' : 'passed',
     ...(a.error ? { error: a.error } : {}),
-    traffic: { packets: a.totals.packets, bytes: a.totals.bytes, seconds: Number(a.totals.spanNs) / 1e9 },
+    traffic: { packets: a.totals.packets, bytes: a.totals.bytes, seconds: nsToSeconds(a.totals.spanNs) },
     devices: m.devices().map((d) => ({
       dev: d.path,
       ifindex: d.ifindex,

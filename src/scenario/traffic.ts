@@ -9,16 +9,30 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SimError } from '../errors.js';
 import type { NetDevice } from '../netdev/device.js';
-import { formatMac } from '../netdev/addr.js';
 import { openCapture, toEthernetFrame, type CaptureReader } from '../pcap/index.js';
 import type { Machine } from './machine.js';
-import { buildPacket } from './packets.js';
+import { buildPacket, defaultMacs } from './packets.js';
 import { bare, locatedAt, relocate } from './located.js';
 import type { ScenarioTraffic } from './schema.js';
 import { normalizeDevPath, type Where } from './topology.js';
 
 export const DEFAULT_GAP_NS = 1_000_000n;
-const MAX_FRAME = 262144 + 14;
+/** The largest frame a capture record can give: a 256 KiB snaplen plus an added Ethernet header. */
+export const MAX_FRAME = 262144 + 14;
+
+/**
+ * One packet through the datapath, drained before the next: a frame arriving on `dev` from
+ * outside (netif_rx) or, with `send`, sent out of it by a host (dev_queue_xmit); then the maps'
+ * deferred frees run (the RCU grace period between packets).
+ */
+export function feedFrame(m: Machine, dev: NetDevice, frame: Uint8Array, send: boolean): void {
+  const dp = m.datapath;
+  m.sim.tracer?.beginPacket();
+  if (send) dp.send(dev, frame);
+  else dp.inject(dev, frame);
+  dp.run();
+  m.sim.quiesce();
+}
 
 export interface TrafficTotals {
   packets: number;
@@ -54,9 +68,7 @@ export async function prepareTraffic(m: Machine, list: readonly ScenarioTraffic[
       }
       const send = 'send' in t;
       const dev = m.device(normalizeDevPath(send ? t.send : t.port));
-      const macs = send
-        ? { src: formatMac(dev.mac), dst: dev.peer ? formatMac(dev.peer.mac) : 'ff:ff:ff:ff:ff:ff' }
-        : { src: '02:00:00:00:00:01', dst: formatMac(dev.mac) };
+      const macs = defaultMacs(dev, send);
       const frames: { frame: Uint8Array; gapNs: bigint }[] = [];
       t.packets.forEach((p, j) => {
         const frame = locatedAt(where(['traffic', i, 'packets', j]), () => buildPacket(p, macs));
@@ -95,9 +107,7 @@ async function generateIfStale(script: string, pcap: string): Promise<void> {
  * byte offset), after every good packet before it went through.
  */
 export function runTraffic(m: Machine, sources: readonly PreparedTraffic[], opts: TrafficOptions & { clockStarted: boolean }): { totals: TrafficTotals; error: SimError | null } {
-  const dp = m.datapath;
   const clock = m.sim.clock;
-  const sim = m.sim;
   // The first packet fixes the start of the span; a capture's first record also moves the clock
   // to its time unless the scenario set a start.
   let started = false;
@@ -108,11 +118,7 @@ export function runTraffic(m: Machine, sources: readonly PreparedTraffic[], opts
   const every = opts.progressEvery ?? 4096;
   const buf = new Uint8Array(MAX_FRAME);
   const one = (dev: NetDevice, frame: Uint8Array, send: boolean): void => {
-    sim.tracer?.beginPacket();
-    if (send) dp.send(dev, frame);
-    else dp.inject(dev, frame);
-    dp.run();
-    sim.quiesce();
+    feedFrame(m, dev, frame, send);
     packets++;
     bytes += frame.length;
     if (opts.onProgress && packets % every === 0) opts.onProgress(packets, bytes);

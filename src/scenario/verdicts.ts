@@ -116,13 +116,7 @@ class CountedBpfProgram implements HookProgram {
       if (e instanceof BpfFault) c[FAULT]++;
       throw e;
     }
-    if (fault !== null) {
-      c[FAULT]++;
-      return fault;
-    }
-    const v = sim.vm.regs[0] | 0;
-    c[v >= -1 && v <= 8 ? v + 1 : OTHER]++;
-    return v;
+    return count(c, fault ?? (sim.vm.regs[0] | 0));
   }
 }
 

@@ -9,7 +9,7 @@ import { helperDef, helperTable } from '../bpf/helpers/registry.js';
 import '../bpf/helpers/index.js';
 import { type Insn, insn as mkInsn } from '../bpf/insn.js';
 import { createMap } from '../bpf/maps/create.js';
-import type { BpfMap } from '../bpf/maps/map.js';
+import { BpfMap } from '../bpf/maps/map.js';
 import { Memory, Region, TAG_FUNC, TAG_MAP_PTR } from '../bpf/memory.js';
 import { BPF_CALL, BPF_HELPER_CALL, BPF_JMP, BPF_PSEUDO_KFUNC_CALL, isLddw } from '../bpf/opcodes.js';
 import { BPF_MAP_TYPE, type MapSpec, type ObjectSpec, type ProgramSpec } from '../bpf/spec.js';
@@ -57,6 +57,8 @@ export class Simulator {
   readonly prng: Prng;
   readonly cpus: number;
   readonly maps = new Map<number, BpfMap>();
+  /** The maps with a grace period to end (hash and LPM trie slabs): quiesce() visits only these. */
+  private readonly quiescing: BpfMap[] = [];
   readonly progs = new Map<number, Program>();
   /** trace_pipe lines written by bpf_trace_printk. */
   readonly tracePipe: string[] = [];
@@ -115,6 +117,7 @@ export class Simulator {
       mapById: (id) => this.maps.get(id),
     });
     this.maps.set(map.id, map);
+    if (map.quiesce !== BpfMap.prototype.quiesce) this.quiescing.push(map);
     return map;
   }
 
@@ -173,7 +176,8 @@ export class Simulator {
 
   /** End of a run's RCU read section: storage programs freed may be reused from now on. */
   quiesce(): void {
-    for (const m of this.maps.values()) m.quiesce();
+    const q = this.quiescing;
+    for (let i = 0; i < q.length; i++) q[i]!.quiesce();
   }
 
   /** Creates the object's maps, fills their initial contents, and loads every program. */
@@ -298,7 +302,7 @@ export class Simulator {
       }
     }
     // libbpf freezes .rodata after initialising it.
-    if (spec.globalData === 'rodata' || spec.globalData === 'kconfig') map.freeze();
+    if (spec.globalData === 'rodata') map.freeze();
   }
 }
 

@@ -14,19 +14,20 @@ import { stringify } from 'yaml';
 import type { BpfMap } from '../bpf/maps/map.js';
 import { SimError } from '../errors.js';
 import type { PacketFate } from '../netdev/accounting.js';
-import { formatMac } from '../netdev/addr.js';
 import type { Hook } from '../netdev/datapath/hooks.js';
+import type { NetDevice } from '../netdev/device.js';
 import { Captures, type Direction } from '../scenario/captures.js';
 import { evaluate } from '../scenario/expect.js';
 import { fieldEquals, frameField } from '../scenario/fields.js';
 import type { Machine } from '../scenario/machine.js';
-import { buildPacket } from '../scenario/packets.js';
+import { buildPacket, defaultMacs } from '../scenario/packets.js';
 import { parseScenarioSource, readScenarioFile, type ScenarioSource } from '../scenario/parse.js';
 import { buildReport, type ExpectationResult, type ScenarioReport } from '../scenario/report.js';
 import { build, runScenario, type Built, type RunResult } from '../scenario/runner.js';
 import type { Scenario, ScenarioAnchor, ScenarioPacket, ScenarioStep } from '../scenario/schema.js';
 import { runStep, type StepResult } from '../scenario/steps.js';
 import { normalizeDevPath } from '../scenario/topology.js';
+import { DEFAULT_GAP_NS, feedFrame } from '../scenario/traffic.js';
 
 export type { Scenario, ScenarioPacket, ScenarioReport, StepResult, PacketFate, RunResult, ExpectationResult };
 export { frameField, fieldEquals };
@@ -91,27 +92,22 @@ export class TestScenario {
 
   /** Frames arriving on a port from outside; returns the fates of every packet this caused. */
   inject(port: string, packets: ScenarioPacket | ScenarioPacket[] | Uint8Array): PacketFate[] {
-    const dev = this.machine.device(normalizeDevPath(port));
-    return this.feed(packets, { src: '02:00:00:00:00:01', dst: formatMac(dev.mac) }, (f) => this.machine.datapath.inject(dev, f));
+    return this.feed(this.machine.device(normalizeDevPath(port)), packets, false);
   }
 
   /** Frames a host in the device's namespace sends out of it (AF_PACKET). */
   send(devPath: string, packets: ScenarioPacket | ScenarioPacket[] | Uint8Array): PacketFate[] {
-    const dev = this.machine.device(normalizeDevPath(devPath));
-    const dst = dev.peer ? formatMac(dev.peer.mac) : 'ff:ff:ff:ff:ff:ff';
-    return this.feed(packets, { src: formatMac(dev.mac), dst }, (f) => this.machine.datapath.send(dev, f));
+    return this.feed(this.machine.device(normalizeDevPath(devPath)), packets, true);
   }
 
-  private feed(packets: ScenarioPacket | ScenarioPacket[] | Uint8Array, macs: { src: string; dst: string }, go: (f: Uint8Array) => unknown): PacketFate[] {
+  private feed(dev: NetDevice, packets: ScenarioPacket | ScenarioPacket[] | Uint8Array, send: boolean): PacketFate[] {
     const fates = this.machine.datapath.accounting.fates;
     const before = fates.length;
+    const macs = defaultMacs(dev, send);
     const list = packets instanceof Uint8Array ? [packets] : (Array.isArray(packets) ? packets : [packets]).flatMap((p) => Array<Uint8Array>(p.count ?? 1).fill(buildPacket(p, macs)));
-    const dp = this.machine.datapath;
     for (const f of list) {
-      if (this.packets > 0) this.machine.sim.clock.advanceBy(1_000_000n);
-      go(f);
-      dp.run();
-      this.machine.sim.quiesce();
+      if (this.packets > 0) this.machine.sim.clock.advanceBy(DEFAULT_GAP_NS);
+      feedFrame(this.machine, dev, f, send);
       this.packets++;
       this.bytes += f.length;
     }

@@ -58,3 +58,20 @@ describe('tcxsim replay', () => {
     expect(m.err).toMatch(/no program nope/);
   });
 });
+
+describe('tcxsim replay: what happens to passing packets', () => {
+  it('passing packets are taken off after tc ingress (held), not dropped by the stack', async () => {
+    const r = await runCli(['replay', '-r', input, '--dev', 'eth0', '--ingress', `${bpf('flow_stats.o')}:flow_stats`, '--json']);
+    const j = JSON.parse(r.out);
+    expect(j).toMatchObject({ packets: 20, passed: 20, held: 20, drops: {} });
+    const t = await runCli(['replay', '-r', input, '--dev', 'eth0', '--ingress', `${bpf('flow_stats.o')}:flow_stats`]);
+    expect(t.out).toMatch(/^Passed ingress: 20 of 20 \(taken off after tc ingress, not handed to the stack\)$/m);
+    expect(t.out).not.toMatch(/Dropped/);
+  });
+
+  it('with an egress chain, passing packets leave the wire and nothing is dropped', async () => {
+    const r = await runCli(['replay', '-r', input, '--dev', 'eth0', '--ingress', `${bpf('flow_stats.o')}:flow_stats`, '--egress', `${bpf('flow_stats.o')}:flow_stats`, '--json']);
+    const j = JSON.parse(r.out);
+    expect(j).toMatchObject({ packets: 20, passed: 20, held: 20, wire: 20, drops: {} });
+  });
+});

@@ -67,7 +67,9 @@ export function progRun(a: ProgRunArgs): { out: string; err: string; code: numbe
   } else {
     out = `Return value: ${res.retval}, duration${a.repeat > 1 ? ' (average)' : ''}: ${res.duration}ns\n`;
     if (tracer) {
-      out += formatTrace(tracer.runs);
+      // formatTrace ends without a newline: the lines after it start their own
+      const trace = formatTrace(tracer.runs);
+      if (trace) out += `${trace}\n`;
       for (const line of sim.tracePipe) out += `${line}\n`;
       for (const e of events) out += `${formatEvent(e)}\n`;
     }

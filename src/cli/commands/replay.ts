@@ -1,11 +1,13 @@
 // replay.ts: `tcxsim replay -r in.pcap --dev <name> --ingress <obj.o>:<prog>[,...] [--egress ...]
 // [-w out.pcap] [--json]`: a capture through a one-device tcx chain without a scenario file
 // (src/scenario/replay.ts says what passes and what is written). Summary on stdout, ending
-// with tcpreplay's Actual:/Rated: lines.
+// with tcpreplay's Actual:/Rated: lines. What passes ingress is taken off right after tc (held),
+// not handed to the stack: a replay has no addresses or routes for a stack to act on.
 import type { Engine } from '../../bpf/jit/engine.js';
 import { engineOption } from '../options.js';
 import { DROP_REASONS } from '../../netdev/datapath/drop.js';
 import { replay } from '../../scenario/replay.js';
+import { nsToSeconds } from '../../scenario/traffic.js';
 import { progress } from '../report/progress.js';
 import { rateLines } from '../report/summary.js';
 import type { Command } from './command.js';
@@ -36,8 +38,9 @@ export function replayCommandImpl(a: ReplayArgs): { out: string; err: string; co
       bytes: r.bytes,
       passed: r.passed,
       written: r.written,
-      seconds: Number(r.spanNs) / 1e9,
+      seconds: nsToSeconds(r.spanNs),
       chains: r.chains,
+      held: acc.held,
       drops,
       wire: acc.wire,
       ...(r.error ? { error: r.error.message } : {}),
@@ -50,16 +53,12 @@ export function replayCommandImpl(a: ReplayArgs): { out: string; err: string; co
     lines.push(`${a.dev} ${c.hook}:`);
     for (const p of c.programs) lines.push(`  ${p.ref} (id ${p.id}): ${Object.entries(p.verdicts).map(([k, n]) => `${k} ${n}`).join(', ') || 'never ran'}`);
   }
-  lines.push(`Passed ingress: ${r.passed} of ${r.packets}`);
-  if (r.chains[1]!.programs.length) lines.push(`Left the wire: ${acc.wire}`);
-  // Drops after a passing chain happen where the kernel would drop them: in the stack (a frame
-  // not addressed to the device's MAC is PACKET_OTHERHOST and ip_rcv drops it).
-  for (const [reason, n] of acc.drops) {
-    const why = reason === 'otherhost' ? ` — not addressed to ${a.dev}'s MAC, dropped by the stack after the chain` : '';
-    lines.push(`Dropped ${n}: ${reason} (SKB_DROP_REASON_${DROP_REASONS[reason]})${why}`);
-  }
+  const egress = r.chains[1]!.programs.length > 0;
+  lines.push(`Passed ingress: ${r.passed} of ${r.packets} (taken off after tc ingress, not handed to the stack${egress ? `; sent back out of ${a.dev} through its egress chain` : ''})`);
+  if (egress) lines.push(`Left the wire: ${acc.wire}`);
+  for (const [reason, n] of acc.drops) lines.push(`Dropped ${n}: ${reason} (SKB_DROP_REASON_${DROP_REASONS[reason]})`);
   if (a.write) lines.push(`Wrote ${r.written} packets to ${a.write}`);
-  lines.push(...rateLines(r.packets, r.bytes, r.wallMs, Number(r.spanNs) / 1e9));
+  lines.push(...rateLines(r.packets, r.bytes, r.wallMs, nsToSeconds(r.spanNs)));
   return { out: `${lines.join('\n')}\n`, err, code: r.error ? 2 : 0 };
 }
 

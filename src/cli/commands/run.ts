@@ -26,7 +26,9 @@ export async function runCommandImpl(a: RunArgs): Promise<{ out: string; err: st
   let err = `tcxsim: ran ${a.scenario} (${r.report.scenario})${r.outDir ? ` → ${displayPath(r.outDir)}/` : ''}\n`;
   let out = '';
   if (a.trace) {
-    out += formatTrace(r.machine.sim.tracer?.runs ?? []);
+    // formatTrace ends without a newline: the lines after it start their own
+    const trace = formatTrace(r.machine.sim.tracer?.runs ?? []);
+    if (trace) out += `${trace}\n`;
     for (const f of r.machine.datapath.accounting.fates) {
       out += `#${f.id} ${f.origin} → ${f.outcome} ${f.where}${f.reason ? ` ${f.reason}` : ''}${f.detail ? ` (${f.detail})` : ''}\n`;
     }

@@ -5,7 +5,7 @@
 // from redirect info that lives as long as the kernel's bpf_net_context, clone_redirect copies
 // taken during the helper call, and an outcome for every packet in `accounting`.
 //
-//   inject/netif_rx -> backlog -> receive: taps -> tc ingress -> [peer round] -> L3 stack
+//   inject/netif_rx -> backlog -> receive: taps -> tc ingress -> [peer round] -> after-tc tap -> L3 stack
 //   send/stack output -> xmit: tc egress -> carrier? (else noop qdisc) -> taps -> veth peer backlog | wire | lo
 import { BpfFault } from '../../bpf/fault.js';
 import { Skb } from '../../bpf/skb/skb.js';
@@ -33,7 +33,7 @@ import type { DropReason } from './drop.js';
 import { HookFault, StaticTcxChains, type Hook, type HookProgram, type TcxChains } from './hooks.js';
 import { Packet } from './packet.js';
 import { redirectNeigh } from '../stack/output.js';
-import { stackReceive, type StackHost } from '../stack/receive.js';
+import { stackHandles, stackReceive, type StackHost } from '../stack/receive.js';
 
 /** XMIT_RECURSION_LIMIT (include/linux/netdevice.h): nesting deeper than this drops. */
 export const XMIT_RECURSION_LIMIT = 8;
@@ -56,6 +56,12 @@ export const NET_RX_DROP = 1;
 /** Capture points: `ingress` sees frames before tc (ETH_P_ALL taps), `egress` after tc egress. */
 export interface Capture {
   ingress?(dev: NetDevice, frame: Uint8Array, pkt: Packet): void;
+  /**
+   * After tc ingress let the packet through (or the device has no ingress hook), before packet
+   * sockets and the L3 stack; the frame from its MAC header. Returning true takes the packet off
+   * the datapath there (accounted 'held', a consuming tap); otherwise it goes on to the stack.
+   */
+  afterIngress?(dev: NetDevice, frame: Uint8Array, pkt: Packet): boolean | void;
   egress?(dev: NetDevice, frame: Uint8Array, pkt: Packet): void;
   /** A frame leaving a wire port (its far side). */
   wire?(dev: NetDevice, frame: Uint8Array, pkt: Packet): void;
@@ -314,6 +320,10 @@ export class Datapath implements StackHost {
         }
       }
       break;
+    }
+    if (this.capture.afterIngress?.(dev, skb.buf.subarray(skb.macHeader, skb.tail), pkt) === true) {
+      this.hold(pkt, dev.path, 'taken after tc ingress');
+      return;
     }
     if (this.packetSockets.size > 0 && this.packetSockets.has(`${dev.ns.name}/${skb.protocol}`) && !stackHandles(skb.protocol)) {
       this.deliver(pkt, dev.ns, `packet socket 0x${skb.protocol.toString(16)}`);
@@ -683,8 +693,4 @@ function scrub(skb: Skb, xnet: boolean): void {
   if (!xnet) return;
   skb.mark = 0;
   if (skb.tstampType === SKB_CLOCK_REALTIME) skb.tstamp = 0n;
-}
-
-function stackHandles(proto: number): boolean {
-  return proto === 0x0800 || proto === 0x86dd || proto === 0x0806;
 }

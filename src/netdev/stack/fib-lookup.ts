@@ -17,8 +17,6 @@ export const BPF_FIB_LOOKUP_TBID = 1 << 3;
 export const BPF_FIB_LOOKUP_SRC = 1 << 4;
 export const BPF_FIB_LOOKUP_MARK = 1 << 5;
 const BPF_FIB_LOOKUP_MASK = 0x3f;
-const RT_TABLE_DEFAULT = 253;
-const DEFAULT_RULE_TABLES = [RT_TABLE_LOCAL, RT_TABLE_MAIN, RT_TABLE_DEFAULT];
 
 export const BPF_FIB_LKUP_RET_SUCCESS = 0;
 export const BPF_FIB_LKUP_RET_BLACKHOLE = 1;
@@ -89,8 +87,8 @@ function fibLookup(ns: NetNamespace, p: Uint8Array, v: DataView, flags: number, 
   const q = { oif: family === 4 && flags & BPF_FIB_LOOKUP_OUTPUT ? oif : family === 6 ? oif : 0 };
   let r: Route | undefined;
   if (table === undefined) {
-    // the default rules: local, main, default; other tables are only reached through TBID
-    for (const t of DEFAULT_RULE_TABLES) if ((r = routeLookup(ns, family, dst, { ...q, table: t }))) break;
+    // the default rules (local, main, default); other tables are only reached through TBID
+    r = routeLookup(ns, family, dst, q);
   } else {
     // without custom rules the IPv4 local table is merged into main (fib_unmerge never ran), so a
     // DIRECT lookup in main finds local and broadcast routes too (measured: NOT_FWDED)

@@ -2,6 +2,8 @@
 // the incremental checksum update of ip_decrease_ttl, MTU with DF) and ICMP echo replies.
 import { PACKET_OTHERHOST } from '../../bpf/skb/constants.js';
 import { checksumOk, internetChecksum } from '../../packet/checksum.js';
+import { ICMP_ECHO, ICMP_ECHOREPLY, IP_DF, IPPROTO_ICMP, IPV4_HLEN } from '../../packet/constants.js';
+import { writeIpv4 } from '../../packet/ipv4.js';
 import { formatIp } from '../addr.js';
 import type { NetDevice } from '../device.js';
 import type { NetNamespace } from '../netns.js';
@@ -10,11 +12,6 @@ import type { StackHost } from './host.js';
 import { ipLocalOut, neighOutput } from './output.js';
 import { isErrorRoute, routeLookup } from './route-lookup.js';
 
-const IPV4_HLEN = 20;
-const IP_DF = 0x4000;
-const IPPROTO_ICMP = 1;
-const ICMP_ECHO = 8;
-const ICMP_ECHOREPLY = 0;
 /** sysctl net.ipv4.ip_default_ttl */
 export const IPDEFTTL = 64;
 
@@ -83,17 +80,16 @@ function localDeliver(host: StackHost, pkt: Packet, ns: NetNamespace, ihl: numbe
 function echoReply4(b: Uint8Array, off: number, ihl: number, end: number): Uint8Array {
   const l4len = end - off - ihl;
   const r = new Uint8Array(IPV4_HLEN + l4len);
-  r[0] = 0x45;
-  r[1] = b[off + 1]!;
-  r[2] = r.length >> 8;
-  r[3] = r.length & 0xff;
-  r[8] = IPDEFTTL;
-  r[9] = IPPROTO_ICMP;
-  r.set(b.subarray(off + 16, off + 20), 12);
-  r.set(b.subarray(off + 12, off + 16), 16);
-  const c = internetChecksum(r, 0, IPV4_HLEN);
-  r[10] = c >> 8;
-  r[11] = c & 0xff;
+  const tos = b[off + 1]!;
+  writeIpv4(r, 0, {
+    src: b.subarray(off + 16, off + 20),
+    dst: b.subarray(off + 12, off + 16),
+    protocol: IPPROTO_ICMP,
+    totalLength: r.length,
+    ttl: IPDEFTTL,
+    dscp: tos >> 2,
+    ecn: tos & 3,
+  });
   r.set(b.subarray(off + ihl, end), IPV4_HLEN);
   r[IPV4_HLEN] = ICMP_ECHOREPLY;
   r[IPV4_HLEN + 2] = r[IPV4_HLEN + 3] = 0;

@@ -2,6 +2,7 @@
 // limit and the MTU, which IPv6 routers never fragment around) and ICMPv6 echo replies.
 import { PACKET_OTHERHOST } from '../../bpf/skb/constants.js';
 import { internetChecksum, pseudoSumV6 } from '../../packet/checksum.js';
+import { ICMPV6_ECHO_REPLY, ICMPV6_ECHO_REQUEST, IPPROTO_ICMPV6, IPV6_HLEN } from '../../packet/constants.js';
 import { formatIp } from '../addr.js';
 import type { NetDevice } from '../device.js';
 import type { Packet } from '../datapath/packet.js';
@@ -9,10 +10,6 @@ import type { StackHost } from './host.js';
 import { ipLocalOut, neighOutput } from './output.js';
 import { isErrorRoute, routeLookup } from './route-lookup.js';
 
-const IPV6_HLEN = 40;
-const IPPROTO_ICMPV6 = 58;
-const ICMPV6_ECHO_REQUEST = 128;
-const ICMPV6_ECHO_REPLY = 129;
 /** sysctl net.ipv6.conf.all.hop_limit */
 export const IPV6_DEFAULT_HOPLIMIT = 64;
 

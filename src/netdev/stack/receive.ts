@@ -10,6 +10,11 @@ import { ipv6Rcv } from './ipv6.js';
 
 export type { StackHost } from './host.js';
 
+/** The ethertypes the stack has a handler for (ptype_base): a packet socket never takes these. */
+export function stackHandles(protocol: number): boolean {
+  return protocol === ETH_P_IP || protocol === ETH_P_IPV6 || protocol === ETH_P_ARP;
+}
+
 /** Data at the network header, skb->protocol set by eth_type_trans. */
 export function stackReceive(host: StackHost, pkt: Packet, dev: NetDevice): void {
   switch (pkt.skb.protocol) {
