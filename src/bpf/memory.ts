@@ -2,22 +2,21 @@
 // (hi = region tag, lo = byte offset in that region); every access looks up the region by tag
 // and checks the offset and size against it, so no program can touch anything else.
 //
-//   tag    0        1     2..9        10..73             74       75      76..127   128..
-//        NULL     ctx   stack 0..7  packet generations  map ptr  func ptr  scratch  maps, global data, test memory
+//   tag    0         1     2..9        10..73             74       75        76..127  128..
+//        scalar   ctx   stack 0..7  packet generations  map ptr  func ptr  (unused) maps, global data, test memory
+//        (NULL)
 //
 // A helper that changes the packet (skb_change_tail, ...) moves the packet to the next
 // generation tag and turns the old one into an invalid region, so stale pointers fault
 // (where the kernel's verifier would have refused the program).
 import { BpfFault } from './fault.js';
 
-export const TAG_NULL = 0;
 export const TAG_CTX = 1;
 export const TAG_STACK0 = 2;
 export const TAG_PACKET0 = 10;
 export const PACKET_GENERATIONS = 64;
 export const TAG_MAP_PTR = 74;
 export const TAG_FUNC = 75;
-export const TAG_SCRATCH0 = 76;
 export const TAG_STATIC0 = 128;
 
 /** Loads and stores into a context region go through this (the __sk_buff rules live elsewhere). */

@@ -64,11 +64,16 @@ export const BPF_JLT = 0xa0;
 export const BPF_JLE = 0xb0;
 export const BPF_JSLT = 0xc0;
 export const BPF_JSLE = 0xd0;
+/** BPF_JMP|BPF_JCOND with src 0 (BPF_MAY_GOTO) is `may_goto` (uapi enum bpf_cond_pseudo_jmp). */
+export const BPF_JCOND = 0xe0;
 
 /** Atomic operations (imm field of BPF_STX|BPF_ATOMIC). */
 export const BPF_FETCH = 0x01;
 export const BPF_XCHG = 0xe0 | BPF_FETCH;
 export const BPF_CMPXCHG = 0xf0 | BPF_FETCH;
+/** Load-acquire / store-release (Linux 6.15+, LLVM 21). */
+export const BPF_LOAD_ACQ = 0x100;
+export const BPF_STORE_REL = 0x110;
 
 /** src_reg values of `lddw` (BPF_LD|BPF_IMM|BPF_DW). */
 export const BPF_PSEUDO_MAP_FD = 1;

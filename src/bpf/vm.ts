@@ -63,6 +63,11 @@ export class RunResult {
     readonly fault?: BpfFault,
   ) {}
 
+  /** The result of the run that just ended on `vm` with `fault` (Vm.exec's answer), for either tier. */
+  static of(vm: Vm, fault: BpfFault | null): RunResult {
+    return fault === null ? new RunResult(vm.regs[0], vm.regs[1], vm.insnCount) : new RunResult(0, 0, vm.insnCount, fault);
+  }
+
   /** All 64 bits of r0, unsigned. */
   get r0u64(): bigint {
     return (BigInt(this.r0Hi >>> 0) << 32n) | BigInt(this.r0 >>> 0);
@@ -145,8 +150,7 @@ export class Vm {
    * (bytes below it are ones the program can never address).
    */
   runWith(exe: Executable, r1: bigint | number | undefined, opts: RunOptions | undefined, enter: (vm: Vm, exe: Executable) => void, stackLow: number): RunResult {
-    const fault = this.exec(exe, r1, opts, enter, stackLow);
-    return fault === null ? new RunResult(this.regs[0], this.regs[1], this.insnCount) : new RunResult(0, 0, this.insnCount, fault);
+    return RunResult.of(this, this.exec(exe, r1, opts, enter, stackLow));
   }
 
   /**

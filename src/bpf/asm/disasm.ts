@@ -2,7 +2,7 @@
 // for it, so faults, traces and `prog dump` read like the tools people know.
 // Never throws: encodings llvm cannot name print as `<unknown 0xNN>`. Forms llvm prints
 // ambiguously get a spelling of our own that the assembler reads back (see README.md here).
-import type { Insn } from '../insn.js';
+import { lddwImm, type Insn } from '../insn.js';
 import { helperName } from '../helpers/ids.js';
 import type { ProgramReloc } from '../spec.js';
 import {
@@ -47,14 +47,15 @@ import {
   opMode,
   opSize,
   opSrc,
+  BPF_JCOND,
+  BPF_LOAD_ACQ,
+  BPF_STORE_REL,
 } from '../opcodes.js';
 import {
   ALU_OP_TEXT,
   ATOMIC_OP_TEXT,
   BPF_ADDR_SPACE_CAST,
-  BPF_JCOND,
-  BPF_LOAD_ACQ,
-  BPF_STORE_REL,
+  isMovsxOffset,
   JMP_OP_TEXT,
   SDIV_TEXT,
   SIZE_BITS,
@@ -127,7 +128,7 @@ function alu(x: Insn, hex: boolean): string {
     if (op === BPF_DIV && x.off === 1) text = SDIV_TEXT;
     else if (op === BPF_MOD && x.off === 1) text = SMOD_TEXT;
     else if (op === BPF_MOV && isX) {
-      if (x.off === 8 || x.off === 16 || (is64 && x.off === 32)) return `${dst} = (s${x.off})${r}${x.src}`;
+      if (isMovsxOffset(x.off) && (is64 || x.off !== 32)) return `${dst} = (s${x.off})${r}${x.src}`;
       if (is64 && x.off === BPF_ADDR_SPACE_CAST) {
         return `${dst} = addr_space_cast(r${x.src}, ${fmtNum(x.imm >>> 16, hex)}, ${fmtNum(x.imm & 0xffff, hex)})`;
       }
@@ -286,7 +287,7 @@ function lddw(lo: Insn, hi: Insn, pc: number, opts: DisasmOptions): string {
   const hiU = hi.imm >>> 0;
   switch (lo.src) {
     case 0: {
-      const v = BigInt.asIntN(64, (BigInt(hiU) << 32n) | BigInt(lo.imm >>> 0));
+      const v = BigInt.asIntN(64, lddwImm(lo, hi));
       return `${dst} = ${fmtNum(v, hex)} ll`;
     }
     case BPF_PSEUDO_MAP_FD:

@@ -43,16 +43,17 @@ import {
   BPF_X,
   BPF_XCHG,
   MAX_BPF_REG,
+  BPF_JCOND,
+  BPF_LOAD_ACQ,
+  BPF_STORE_REL,
 } from '../opcodes.js';
 import type { Token } from './lexer.js';
 import {
   ALU_OP_TEXT,
   ATOMIC_OP_TEXT,
   BPF_ADDR_SPACE_CAST,
-  BPF_JCOND,
-  BPF_LOAD_ACQ,
-  BPF_STORE_REL,
   JMP_OP_TEXT,
+  MOVSX_OFFSETS,
   SDIV_TEXT,
   SIZE_BITS,
   SMOD_TEXT,
@@ -418,7 +419,7 @@ function parseRegStmt(c: Cursor): Stmt {
 }
 
 const END_RE = /^(be|le|bswap)(16|32|64)$/;
-const MOVSX_RE = /^s(8|16|32)$/;
+const MOVSX_RE = new RegExp(`^s(${MOVSX_OFFSETS.join('|')})$`);
 
 function parseAssign(c: Cursor, d: Reg): Stmt {
   const cls = d.w ? BPF_ALU : BPF_ALU64;

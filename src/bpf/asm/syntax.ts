@@ -81,14 +81,9 @@ export const ATOMIC_OP_TEXT: ReadonlyMap<number, { lock: string; fetch: string }
   [BPF_XOR, { lock: '^=', fetch: 'atomic_fetch_xor' }],
 ]);
 
-/** BPF_LOAD_ACQ / BPF_STORE_REL (imm of BPF_STX|BPF_ATOMIC, Linux 6.15, LLVM 21). */
-export const BPF_LOAD_ACQ = 0x100;
-export const BPF_STORE_REL = 0x110;
-
-/** BPF_JMP|BPF_JCOND (`may_goto`, src = BPF_MAY_GOTO = 0). */
-export const BPF_JCOND = 0xe0;
 /** movsx offsets and the arena cast marker on BPF_ALU64|BPF_MOV|BPF_X. */
 export const MOVSX_OFFSETS = [8, 16, 32] as const;
+export const isMovsxOffset = (off: number): boolean => (MOVSX_OFFSETS as readonly number[]).includes(off);
 export const BPF_ADDR_SPACE_CAST = 1;
 
 /** Signed decimal, or llvm's --print-imm-hex spelling (`-0x7`). */

@@ -4,10 +4,9 @@
 import { BpfFault } from '../fault.js';
 import { checkAccess, formatPointer, type Region } from '../memory.js';
 import * as op from '../opcodes.js';
-import { BPF_LOAD_ACQ, BPF_STORE_REL } from './prepare.js';
 
 /** The region behind a pointer's high word, or a NULL-dereference fault. */
-export function regionOf(regions: readonly Region[], hi: number, lo: number, pc: number): Region {
+function regionOf(regions: readonly Region[], hi: number, lo: number, pc: number): Region {
   const r = hi >= 0 ? regions[hi] : undefined;
   if (r === undefined) {
     throw new BpfFault('null_dereference', pc, `pointer ${formatPointer(hi, lo)} is not in any region`);
@@ -41,7 +40,7 @@ export function loadSlow(
   readInto(r.view, off, size, signed, regs, d);
 }
 
-export function readInto(v: DataView, o: number, size: number, signed: boolean, regs: Int32Array, d: number): void {
+function readInto(v: DataView, o: number, size: number, signed: boolean, regs: Int32Array, d: number): void {
   let lo: number;
   let hi = 0;
   switch (size) {
@@ -115,20 +114,20 @@ export function atomic(regions: readonly Region[], regs: Int32Array, w: number, 
   const sz = (w >> 3) & 3; // BPF_W, BPF_H, BPF_B, BPF_DW
   const size = sz === 0 ? 4 : sz === 1 ? 2 : sz === 2 ? 1 : 8;
   // load-acquire is the one form that addresses through src and writes dst
-  const base = imm === BPF_LOAD_ACQ ? s : d;
+  const base = imm === op.BPF_LOAD_ACQ ? s : d;
   const off = (regs[base] + (w >> 16)) | 0;
   const r = regionOf(regions, regs[base + 1], off, pc);
   if (r.ctx !== null) {
     throw new BpfFault('ctx_access', pc, 'atomic operation on the context', r.name, off >>> 0, size);
   }
-  if (imm === BPF_LOAD_ACQ) {
+  if (imm === op.BPF_LOAD_ACQ) {
     checkAccess(r, off >>> 0, size, false, pc);
     readInto(r.view, off, size, false, regs, d);
     return;
   }
   checkAccess(r, off >>> 0, size, true, pc);
   const v = r.view;
-  if (imm === BPF_STORE_REL) {
+  if (imm === op.BPF_STORE_REL) {
     writeAt(v, off, size, regs[s], regs[s + 1]);
     return;
   }

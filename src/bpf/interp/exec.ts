@@ -4,10 +4,10 @@
 // faults are thrown as BpfFault, annotated here with the pc and instruction text.
 import { BpfFault } from '../fault.js';
 import { TAG_FUNC } from '../memory.js';
-import { MAX_BPF_STACK, MAX_CALL_FRAMES } from '../opcodes.js';
 import type { Executable, Vm } from '../vm.js';
 import { atomic, loadSlow, storeSlow } from './access.js';
 import { bswap16, bswap32, divmod32, divmod64, mul64 } from './arith.js';
+import { checkCallxTarget, fellOffEnd, packetLoad, pushFrame } from './calls.js';
 import { describeInsn } from './describe.js';
 import {
   OP_CALL_LOCAL,
@@ -24,7 +24,6 @@ import {
 /** Saved registers per call frame: r6..r10 as 10 int32 halves. */
 export const FRAME_SAVE = 10;
 const R6 = 12;
-const R10 = 20;
 
 /**
  * Runs `exe` from `startPc` in call frame `baseDepth` (its r10 already set by the caller) until
@@ -990,9 +989,25 @@ export function execute(vm: Vm, startExe: Executable, startPc: number, baseDepth
         }
 
         // ---- calls ----
-        case 0x85: { // call helper imm
-          const h = helpers[code[i + 1]];
-          if (h === undefined) throw new BpfFault('unknown_helper', pc, `helper ${code[i + 1]} is not available`);
+        case 0x85: // call helper imm
+        case 0x8d: { // callx dst: a function pointer (TAG_FUNC, insn) or a helper id
+          let h;
+          if ((w & 0xff) === 0x85) {
+            h = helpers[code[i + 1]];
+            if (h === undefined) throw new BpfFault('unknown_helper', pc, `helper ${code[i + 1]} is not available`);
+          } else {
+            const d = (w >> 7) & 0x1e;
+            const lo = regs[d];
+            if (regs[d + 1] === TAG_FUNC) {
+              checkCallxTarget(prep, lo, pc);
+              enterFrame(vm, depth, pc, exe);
+              depth++;
+              pc = lo;
+              break;
+            }
+            h = regs[d + 1] === 0 ? helpers[lo] : undefined;
+            if (h === undefined) throw new BpfFault('unknown_helper', pc, `callx to ${regs[d + 1]}:${lo}, neither a function nor a helper id`);
+          }
           vm.pc = pc;
           vm.insnCount = count;
           vm.depth = depth;
@@ -1000,7 +1015,8 @@ export function execute(vm: Vm, startExe: Executable, startPc: number, baseDepth
           count = vm.insnCount;
           const t = vm.tailCallTarget;
           if (t !== null) {
-            // bpf_tail_call: continue in the target at pc 0, same frame, registers as they are
+            // bpf_tail_call (by `call` or `callx`): continue in the target at pc 0, same frame,
+            // registers as they are
             vm.tailCallTarget = null;
             exe = t;
             prep = preparedOf(t);
@@ -1015,28 +1031,6 @@ export function execute(vm: Vm, startExe: Executable, startPc: number, baseDepth
           depth++;
           pc += code[i + 1] + 1;
           break;
-        case 0x8d: { // callx dst: a function pointer (TAG_FUNC, insn) or a helper id
-          const d = (w >> 7) & 0x1e;
-          const lo = regs[d];
-          if (regs[d + 1] === TAG_FUNC) {
-            if (lo < 0 || lo >= prep.insns.length || prep.second[lo] !== 0) {
-              throw new BpfFault('jump_out_of_range', pc, `callx target insn ${lo} is outside the program`);
-            }
-            enterFrame(vm, depth, pc, exe);
-            depth++;
-            pc = lo;
-            break;
-          }
-          const h = regs[d + 1] === 0 ? helpers[lo] : undefined;
-          if (h === undefined) throw new BpfFault('unknown_helper', pc, `callx to ${regs[d + 1]}:${lo}, neither a function nor a helper id`);
-          vm.pc = pc;
-          vm.insnCount = count;
-          vm.depth = depth;
-          h(vm);
-          count = vm.insnCount;
-          pc++;
-          break;
-        }
         case 0x95: { // exit
           if (depth === baseDepth) {
             vm.insnCount = count;
@@ -1056,7 +1050,7 @@ export function execute(vm: Vm, startExe: Executable, startPc: number, baseDepth
         }
 
         case OP_FELL_OFF:
-          throw new BpfFault('fell_off_end', pc, `execution ran past the last instruction of ${exe.name} (${pc} insns)`);
+          throw fellOffEnd(exe.name, pc);
         case OP_FAULT: {
           const f = prep.faults.get(pc);
           throw new BpfFault(f?.kind ?? 'unknown_opcode', pc, f?.detail ?? `unknown opcode 0x${(w & 0xff).toString(16)}`);
@@ -1076,42 +1070,31 @@ export function execute(vm: Vm, startExe: Executable, startPc: number, baseDepth
   }
 }
 
-/** bpf-to-bpf call: saves r6..r10 and the return point, gives the callee a fresh 512-byte stack. */
+/** bpf-to-bpf call: saves r6..r10 and the return point, then the frame push both tiers share. */
 function enterFrame(vm: Vm, depth: number, pc: number, exe: Executable): void {
-  if (depth + 1 >= MAX_CALL_FRAMES) {
-    throw new BpfFault('call_depth', pc, `call would nest ${depth + 2} frames (the kernel allows ${MAX_CALL_FRAMES})`);
-  }
+  // depth < MAX_CALL_FRAMES here, so the slot exists even when pushFrame refuses the call
   const regs = vm.regs;
   const save = vm.frameRegs;
   const b = depth * FRAME_SAVE;
   for (let k = 0; k < FRAME_SAVE; k++) save[b + k] = regs[R6 + k];
   vm.frameRet[depth] = pc + 1;
   vm.frameExe[depth] = exe;
-  vm.setFrameStack(depth + 1);
-  vm.depth = depth + 1;
+  pushFrame(vm, depth, pc);
 }
 
 /**
- * Legacy BPF_LD|BPF_ABS/BPF_IND: a big-endian load from the packet relative to skb->data
- * (net/core/filter.c bpf_skb_load_helper_*). Returns false when out of bounds. r1..r5 are
- * clobbered, as the verifier assumes (they are zeroed here so misuse shows).
+ * Legacy BPF_LD|BPF_ABS/BPF_IND (calls.ts packetLoad): r0 = the big-endian packet bytes; false
+ * when out of bounds. r1..r5 are clobbered, as the verifier assumes (zeroed here so misuse shows).
  */
 function loadPacket(vm: Vm, w: number, imm: number, pc: number): boolean {
   const regs = vm.regs;
-  const region = vm.memory.regions[vm.memory.packetTag];
-  if (region === undefined || region.invalid !== null) {
-    throw new BpfFault('null_dereference', pc, 'legacy packet load with no packet');
-  }
   const size = (w & 0x18) === 0 ? 4 : (w & 0x18) === 0x08 ? 2 : 1;
   let off = imm;
   if ((w & 0xe0) === 0x40) off = (off + regs[(w >> 11) & 0x1e]) | 0;
-  const start = vm.packetDataOffset;
-  const end = vm.packetDataEnd >= 0 ? vm.packetDataEnd : region.size;
+  const v = packetLoad(vm, size, off, pc);
   for (let k = 2; k < 12; k++) regs[k] = 0;
-  if (off < 0 || start + off + size > end) return false;
-  const v = region.view;
-  const o = start + off;
-  regs[0] = size === 4 ? v.getInt32(o, false) : size === 2 ? v.getUint16(o, false) : v.getUint8(o);
+  if (v < 0) return false;
+  regs[0] = v | 0;
   regs[1] = 0;
   return true;
 }

@@ -143,7 +143,7 @@ function classify(x: Insn, pc: number, n: number, second: Uint8Array): PreparedF
         return { kind: 'unknown_helper', detail: `call with src ${x.src} (kfunc calls are not supported)` };
       }
       if (j === op.BPF_EXIT) return j32 || srcX ? unknown : null;
-      if (j === BPF_JCOND) {
+      if (j === op.BPF_JCOND) {
         // may_goto (can_loop): the kernel takes it once a per-program loop budget runs out; here
         // the instruction budget bounds loops instead, so it never jumps
         return j32 || srcX || x.src !== 0 ? unknown : target(pc + x.off + 1);
@@ -166,8 +166,8 @@ function classify(x: Insn, pc: number, n: number, second: Uint8Array): PreparedF
       if (e) return e;
       const size = c & 0x18;
       const a = x.imm;
-      if (a === BPF_LOAD_ACQ) return writable(x.dst);
-      if (a === BPF_STORE_REL) return null;
+      if (a === op.BPF_LOAD_ACQ) return writable(x.dst);
+      if (a === op.BPF_STORE_REL) return null;
       if (size !== op.BPF_W && size !== op.BPF_DW) return unknown;
       const base = a & ~op.BPF_FETCH;
       if (base === op.BPF_ADD || base === op.BPF_OR || base === op.BPF_AND || base === op.BPF_XOR) {
@@ -192,10 +192,3 @@ function classify(x: Insn, pc: number, n: number, second: Uint8Array): PreparedF
   }
   return unknown;
 }
-
-/** BPF_JMP|BPF_JCOND with src 0 is `may_goto` (include/uapi/linux/bpf.h enum bpf_cond_pseudo_jmp). */
-export const BPF_JCOND = 0xe0;
-
-/** Atomic load-acquire / store-release (imm of BPF_STX|BPF_ATOMIC, Linux 6.15+). */
-export const BPF_LOAD_ACQ = 0x100;
-export const BPF_STORE_REL = 0x110;

@@ -11,6 +11,7 @@
 //     fault                     -> locals to vm.regs, insnCount corrected to the faulting insn
 import type { Executable, Vm } from '../vm.js';
 import { OP_CALL_LOCAL, OP_FAULT, OP_FELL_OFF, preparedOf, type Prepared } from '../interp/prepare.js';
+import { fellOffEnd } from '../interp/calls.js';
 import { buildCfg, functionEntries, isCondJump, isLdAbs, OP_CALL, OP_CALLX, OP_EXIT, OP_GOTOL, OP_JA, slotsOf, type FuncCfg } from './cfg.js';
 import { ALL_REGS, condition, emitInsn, emitLdAbs, syncIn, syncOut } from './emit.js';
 import { liveOut } from './liveness.js';
@@ -63,7 +64,7 @@ export function compileExecutable(exe: Executable, opts: CompileOptions = {}): C
     return { ok: false, reason: 'LD_ABS/LD_IND together with bpf-to-bpf calls' };
   }
   const deadHalves = opts.deadHalves ?? true;
-  const low = stackLow(p);
+  const low = stackLow(p, cfgs[0]);
   const afters: Int32Array[] = [];
   const parts: string[] = [];
   parts.push(
@@ -74,7 +75,7 @@ export function compileExecutable(exe: Executable, opts: CompileOptions = {}): C
   const sites: string[] = ['CRV = null'];
   cfgs.forEach((cfg, k) => {
     afters.push(afterTable(p, cfg));
-    parts.push(emitFunction(p, cfg, k, deadHalves, low, sites));
+    parts.push(emitFunction(p, exe.name, cfg, k, deadHalves, low, sites));
   });
   if (sites.length > 0) parts.splice(3, 0, `let ${sites.join(', ')};`);
   parts.push(`return new Map([${entries.map((e) => `[${e}, F${e}]`).join(', ')}]);`);
@@ -138,7 +139,7 @@ function usesCtxTypes(p: Prepared, cfg: FuncCfg, ty: RegTypes): boolean {
   return false;
 }
 
-function emitFunction(p: Prepared, cfg: FuncCfg, k: number, deadHalves: boolean, low: number, sites: string[]): string {
+function emitFunction(p: Prepared, name: string, cfg: FuncCfg, k: number, deadHalves: boolean, low: number, sites: string[]): string {
   const shape = analyse(cfg);
   const used = usedRegs(p, cfg);
   const out = liveOut(p, cfg, !deadHalves);
@@ -147,6 +148,7 @@ function emitFunction(p: Prepared, cfg: FuncCfg, k: number, deadHalves: boolean,
   const blocks = cfg.blocks;
   const fname = `F${cfg.entry}`;
   const structured = shape.reducible;
+  const tailLow = cfg.entry === 0 ? low : 0;
 
   const branch = (x: number, y: number): string => {
     if (!structured) return `nb = ${y}; continue disp;`;
@@ -171,12 +173,9 @@ function emitFunction(p: Prepared, cfg: FuncCfg, k: number, deadHalves: boolean,
     if (op === OP_EXIT) {
       lines.push('bpc = -1; break epi;');
     } else if (op === OP_FAULT || op === OP_FELL_OFF) {
-      const f = p.faults.get(last);
-      const kind = op === OP_FELL_OFF ? 'fell_off_end' : (f?.kind ?? 'unknown_opcode');
-      const detail =
-        op === OP_FELL_OFF
-          ? `execution ran past the last instruction (${last} insns)`
-          : (f?.detail ?? `unknown opcode 0x${op.toString(16)}`);
+      const f = op === OP_FELL_OFF ? fellOffEnd(name, last) : p.faults.get(last);
+      const kind = f?.kind ?? 'unknown_opcode';
+      const detail = f?.detail ?? `unknown opcode 0x${op.toString(16)}`;
       lines.push(`throw fault(${JSON.stringify(kind)}, ${last}, ${JSON.stringify(detail)});`);
     } else if (op === OP_JA || op === OP_GOTOL) {
       lines.push(branch(x, fall));
@@ -188,12 +187,12 @@ function emitFunction(p: Prepared, cfg: FuncCfg, k: number, deadHalves: boolean,
       else lines.push(`if (!(${cond})) { ${branch(x, fall)} }`, branch(x, taken));
     } else if (op === OP_CALL) {
       const id = p.code[2 * last + 1];
-      const generic = helperCall(id, last, cfg.entry === 0 ? low : 0, used);
+      const generic = helperCall(id, last, tailLow, used);
       lines.push(directLookup(id, last, cst, ty, generic, sites) ?? generic, branch(x, fall));
     } else if (op === OP_CALL_LOCAL) {
       lines.push(localCall(last + p.code[2 * last + 1] + 1, last), branch(x, fall));
     } else if (op === OP_CALLX) {
-      lines.push(indirectCall((w >> 8) & 0xf, last), branch(x, fall));
+      lines.push(indirectCall((w >> 8) & 0xf, last, tailLow, used), branch(x, fall));
     } else if (isLdAbs(op)) {
       lines.push(emitLdAbs(p, last), branch(x, fall));
     } else {
@@ -254,14 +253,18 @@ function helperCall(id: number, pc: number, low: number, used: number): string {
   return (
     `H = hs[${id}]; if (H === undefined) throw unknownHelper(${id}, ${pc});\n` +
     `${syncOut(0, 5)}\nvm.pc = ${pc}; vm.insnCount = count; vm.depth = depth;\n` +
-    `hc = 1; H(vm); hc = 0;\ncount = vm.insnCount;\n${syncIn(0, 5)}\n` +
-    `if (vm.tailCallTarget !== null) { ${syncOut(6, 10, used)} tail(vm, depth, ${low}); return; }`
+    `hc = 1; H(vm); hc = 0;\ncount = vm.insnCount;\n${syncIn(0, 5)}\n${tailTaken(low, used)}`
   );
+}
+
+/** After a helper returns (by `call` or `callx`): a pending bpf_tail_call replaces this frame. */
+function tailTaken(low: number, used: number): string {
+  return `if (vm.tailCallTarget !== null) { ${syncOut(6, 10, used)} tail(vm, depth, ${low}); return; }`;
 }
 
 /**
  * bpf_map_lookup_elem(&map, r10 + K) with the map a constant (lddw) and the key on this frame's
- * stack: the helper's work without its argument decoding (maps.ts mapArg/memArg/retPtr), the
+ * stack: the helper's work without its argument decoding (maps.ts mapArg/retPtr, registry.ts memArg), the
  * register round trip or a result object, when the VM's helper is the standard one and the map
  * a plain hash or array map whose key fits above r10 + K. Per call site, the map is looked up
  * once per HelperEnv (maps are never removed from a live env). Anything else: the generic call.
@@ -291,11 +294,12 @@ function localCall(target: number, pc: number): string {
   );
 }
 
-function indirectCall(d: number, pc: number): string {
+/** `callx` (runtime.ts callx): a local call or a helper, then a tail call that helper left pending. */
+function indirectCall(d: number, pc: number, low: number, used: number): string {
   return (
     `${syncOut(0, 9)}\nvm.insnCount = count;\n` +
     `hc = 1; callx(vm, EXE, K.code, l${d}, h${d}, ${pc}, depth); hc = 0;\n` +
-    `vm.depth = depth; vm.current = EXE; count = vm.insnCount;\n${syncIn(0, 5)}`
+    `vm.depth = depth; vm.current = EXE; count = vm.insnCount;\n${syncIn(0, 5)}\n${tailTaken(low, used)}`
   );
 }
 

@@ -2,9 +2,9 @@
 // over a function's blocks; only `mov K` and lddw make constants, every other write forgets),
 // so a register operand like clang's hoisted FNV prime becomes a literal V8 can fold into
 // Math.imul and the high-word terms. Entry registers are unknown (they come from vm.regs).
-import { OP_CALL_LOCAL, type Prepared } from '../interp/prepare.js';
-import { isLdAbs, OP_CALL, OP_CALLX, OP_LDDW, type FuncCfg } from './cfg.js';
-import { forwardRegFacts, REGS, type RegAnalysis } from './regflow.js';
+import type { Prepared } from '../interp/prepare.js';
+import { OP_LDDW, type FuncCfg } from './cfg.js';
+import { clobbers, forwardRegFacts, REGS, type RegAnalysis } from './regflow.js';
 
 /** Per slot: 11 known flags and 22 halves; `known[pc * 11 + r]`, `value[pc * 22 + 2r (+1)]`. */
 export interface Consts {
@@ -18,7 +18,6 @@ function step(p: Prepared, pc: number, known: Uint8Array, value: Int32Array): vo
   const imm = p.code[2 * pc + 1];
   const op = w & 0xff;
   const d = (w >> 8) & 0xf;
-  const s = (w >> 12) & 0xf;
   const cls = op & 7;
   const set = (r: number, lo: number, hi: number): void => {
     known[r] = 1;
@@ -28,18 +27,9 @@ function step(p: Prepared, pc: number, known: Uint8Array, value: Int32Array): vo
   if (op === 0xb7) return set(d, imm, imm >> 31);
   if (op === 0xb4) return set(d, imm, 0);
   if (op === OP_LDDW) return set(d, imm, p.code[2 * pc + 3]);
-  if (op === OP_CALL || op === OP_CALL_LOCAL || op === OP_CALLX || isLdAbs(op)) {
-    for (let r = 0; r <= 5; r++) known[r] = 0;
-    return;
-  }
+  if (clobbers(p, pc, known)) return;
   if (cls === 4 || cls === 7 || cls === 1 || cls === 0) {
     if (d < REGS) known[d] = 0;
-    return;
-  }
-  if (cls === 3 && (op & 0xe0) !== 0x60) {
-    // atomics may write src (fetch, xchg, load-acquire) and r0 (cmpxchg)
-    if (s < REGS) known[s] = 0;
-    known[0] = 0;
   }
 }
 

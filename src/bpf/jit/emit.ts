@@ -5,9 +5,8 @@
 // checks, inline on the fast path and through runtime.ts (interp/access.ts) otherwise. Where
 // types.ts knows the base register (r10 + K: a compile-time stack slot; the entry r1 + K: a
 // guarded direct __sk_buff field), the access is specialised and the generic path stays behind.
-import { MAX_BPF_STACK } from '../opcodes.js';
-import { BPF_CMPXCHG, BPF_FETCH, BPF_XCHG } from '../opcodes.js';
-import { BPF_LOAD_ACQ, OP_MOVSX32_16, OP_MOVSX32_8, OP_MOVSX64_16, OP_MOVSX64_32, OP_MOVSX64_8, type Prepared } from '../interp/prepare.js';
+import { BPF_ADD, BPF_CMPXCHG, BPF_FETCH, BPF_LOAD_ACQ, BPF_XCHG, MAX_BPF_STACK, opSize, sizeBytes } from '../opcodes.js';
+import { OP_MOVSX32_16, OP_MOVSX32_8, OP_MOVSX64_16, OP_MOVSX64_32, OP_MOVSX64_8, type Prepared } from '../interp/prepare.js';
 import { isLdAbs, OP_LDDW } from './cfg.js';
 import type { Consts } from './consts.js';
 import { ctxGuard, ctxLoadExpr, ctxStoreCode, typedCtxGuard } from './ctx-access.js';
@@ -33,13 +32,9 @@ export function syncIn(from: number, to: number, used = ALL_REGS): string {
 /** r0..r10 as a register mask. */
 export const ALL_REGS = 0x7ff;
 
-const sizeOf = (op: number): 1 | 2 | 4 | 8 => {
-  const z = op & 0x18;
-  return z === 0 ? 4 : z === 0x08 ? 2 : z === 0x10 ? 1 : 8;
-};
+const sizeOf = (op: number): 1 | 2 | 4 | 8 => sizeBytes(opSize(op));
 
 const u = (v: number): string => String(v >>> 0);
-const BPF_ADD_ATOMIC = 0x00; // BPF_ADD in an atomic's imm, without BPF_FETCH
 
 /** The condition of a conditional jump as a JS expression. */
 export function condition(op: number, d: number, s: number, imm: number): string {
@@ -298,7 +293,7 @@ function store(d: number, size: number, off: number, vl: string, vh: string, pc:
 
 function atomicOp(w: number, d: number, s: number, imm: number, pc: number): string {
   const slow = atomicSlow(w, d, s, imm, pc);
-  const add = imm === BPF_ADD_ATOMIC;
+  const add = imm === BPF_ADD; // without BPF_FETCH
   if (!add || d === s) return slow;
   // `lock *(u32|u64 *)(dst + off) += src` (counters in map values): inline when the plain check
   // of memory.ts checkAccess passes, slab elements included; anything else takes the slow path
@@ -330,7 +325,7 @@ function atomicSlow(w: number, d: number, s: number, imm: number, pc: number): s
  * Code for a straight-line instruction (ALU, loads, stores, atomics, lddw, movsx). Jumps, calls,
  * exits and LD_ABS are the compiler's (compile.ts), since they end a block.
  */
-export function emitInsn(p: Prepared, pc: number, out: number, cst?: Consts, types?: RegTypes): string {
+export function emitInsn(p: Prepared, pc: number, out: number, cst: Consts, types: RegTypes): string {
   const w = p.code[2 * pc];
   const imm = p.code[2 * pc + 1];
   const op = w & 0xff;
@@ -338,10 +333,10 @@ export function emitInsn(p: Prepared, pc: number, out: number, cst?: Consts, typ
   const s = (w >> 12) & 0xf;
   const off = w >> 16;
   const hl = ((out >> d) & 1) !== 0;
-  const base = (r: number): Base => (types === undefined || r > 10 ? NO_BASE : { kind: types.kind[pc * 11 + r], k: types.off[pc * 11 + r] });
+  const base = (r: number): Base => (r > 10 ? NO_BASE : { kind: types.kind[pc * 11 + r], k: types.off[pc * 11 + r] });
   switch (op & 7) {
     case 7: {
-      const known = (op & 8) !== 0 && cst !== undefined && cst.known[pc * 11 + s] === 1;
+      const known = (op & 8) !== 0 && cst.known[pc * 11 + s] === 1;
       const k: [number, number] | null = known ? [cst.value[pc * 22 + 2 * s], cst.value[pc * 22 + 2 * s + 1]] : null;
       return alu64(op, d, s, imm, off, hl, k);
     }

@@ -91,8 +91,7 @@ state.codeFor = (exe: Executable): CompiledCode | null => {
 
 export function runProgram(vm: Vm, exe: Executable, r1?: bigint | number, opts?: EngineOptions): RunResult {
   if (opts?.engine === 'interpreter') return vm.run(exe, r1, opts);
-  const fault = execProgram(vm, exe, r1, opts);
-  return fault === null ? new RunResult(vm.regs[0], vm.regs[1], vm.insnCount) : new RunResult(0, 0, vm.insnCount, fault);
+  return RunResult.of(vm, execProgram(vm, exe, r1, opts));
 }
 
 /**

@@ -5,9 +5,9 @@
 // What stays unspecified with this on: high words of r1..r9 after exit, and of r1..r5 after a call
 // (which the verifier treats as unreadable anyway).
 import { OP_CALL_LOCAL, OP_FAULT, OP_FELL_OFF, OP_MOVSX32_16, OP_MOVSX64_8, type Prepared } from '../interp/prepare.js';
+import { ALL_REGS } from './emit.js';
 import { isCondJump, isLdAbs, OP_CALL, OP_CALLX, OP_EXIT, OP_GOTOL, OP_JA, OP_LDDW, slotsOf, type FuncCfg } from './cfg.js';
 
-export const ALL_LIVE = 0x7ff;
 const CALL_DEFS = 0x3f; // r0..r5
 const CALL_USES = 0x3e; // r1..r5
 
@@ -50,7 +50,7 @@ export function transfer(p: Prepared, pc: number, out: number): number {
           if (imm === 64) uses = bd;
           break;
         default:
-          uses = ALL_LIVE;
+          uses = ALL_REGS;
       }
       return (out & ~bd) | uses;
     }
@@ -75,7 +75,7 @@ export function transfer(p: Prepared, pc: number, out: number): number {
       if (op === OP_CALL) return (out & ~CALL_DEFS) | CALL_USES;
       if (op === OP_CALLX) return (out & ~CALL_DEFS) | CALL_USES | bd;
       if (isCondJump(op)) return (op & 7) === 5 ? out | bd | (x ? bs : 0) : out;
-      return ALL_LIVE;
+      return ALL_REGS;
     }
     default: {
       // class LD: lddw, LD_ABS/IND, and the interpreter's internal opcodes
@@ -84,7 +84,7 @@ export function transfer(p: Prepared, pc: number, out: number): number {
       if (op >= OP_MOVSX64_8 && op <= OP_MOVSX32_16) return out & ~bd;
       if (op === OP_CALL_LOCAL) return (out & ~CALL_DEFS) | CALL_USES;
       if (op === OP_FAULT || op === OP_FELL_OFF) return 0;
-      return ALL_LIVE;
+      return ALL_REGS;
     }
   }
 }
@@ -95,7 +95,7 @@ export function transfer(p: Prepared, pc: number, out: number): number {
  */
 export function liveOut(p: Prepared, cfg: FuncCfg, all: boolean): Int32Array {
   const n = p.insns.length;
-  const outAt = new Int32Array(n + 1).fill(ALL_LIVE);
+  const outAt = new Int32Array(n + 1).fill(ALL_REGS);
   if (all) return outAt;
   const blocks = cfg.blocks;
   const liveIn = new Int32Array(blocks.length);

@@ -3,10 +3,33 @@
 // blocks to a fixpoint. A fact is a tag (0 = nothing known) plus `width` int32 words; at a merge
 // a fact survives only if every incoming edge has the same tag and words, else it becomes 0.
 // Facts only ever fall to 0, so the iteration ends.
-import type { Prepared } from '../interp/prepare.js';
-import { slotsOf, type FuncCfg } from './cfg.js';
+import { BPF_MEM, BPF_STX } from '../opcodes.js';
+import { OP_CALL_LOCAL, type Prepared } from '../interp/prepare.js';
+import { isLdAbs, OP_CALL, OP_CALLX, slotsOf, type FuncCfg } from './cfg.js';
 
 export const REGS = 11;
+
+/**
+ * The writes every analysis forgets alike: a call, callx or LD_ABS/LD_IND leaves r0..r5 the
+ * callee's (the interpreter keeps r1..r5, the kernel clobbers them); an atomic may write its src
+ * (fetch, xchg, load-acquire) and r0 (cmpxchg). Sets those tags to 0 and returns true when the
+ * instruction at `pc` is one of these (its step is then done).
+ */
+export function clobbers(p: Prepared, pc: number, tag: Uint8Array): boolean {
+  const w = p.code[2 * pc];
+  const op = w & 0xff;
+  if (op === OP_CALL || op === OP_CALL_LOCAL || op === OP_CALLX || isLdAbs(op)) {
+    for (let r = 0; r <= 5; r++) tag[r] = 0;
+    return true;
+  }
+  if ((op & 7) === BPF_STX && (op & 0xe0) !== BPF_MEM) {
+    const s = (w >> 12) & 0xf;
+    if (s < REGS) tag[s] = 0;
+    tag[0] = 0;
+    return true;
+  }
+  return false;
+}
 
 export interface RegAnalysis {
   /** int32 words per register fact */

@@ -5,10 +5,10 @@
 // are already in vm.regs, so each compiled frame's catch writes its locals back only once.
 import { BpfFault } from '../fault.js';
 import { TAG_FUNC, TAG_STACK0, type Region } from '../memory.js';
-import { MAX_CALL_FRAMES } from '../opcodes.js';
 import type { Executable, Vm } from '../vm.js';
 import { atomic, loadSlow, storeSlow } from '../interp/access.js';
 import { bswap16, bswap32, divmod32, divmod64, mulhu } from '../interp/arith.js';
+import { checkCallxTarget, packetLoad, pushFrame } from '../interp/calls.js';
 import { execute } from '../interp/exec.js';
 import { preparedOf } from '../interp/prepare.js';
 import { SkBuffContext } from '../context/sk-buff-ctx.js';
@@ -96,27 +96,16 @@ function interpret(vm: Vm, exe: Executable, pc: number, depth: number): void {
   }
 }
 
-/** bpf-to-bpf call bookkeeping the callee needs: depth check, fresh zeroed stack, r10. */
-function enter(vm: Vm, depth: number, pc: number): void {
-  if (depth + 1 >= MAX_CALL_FRAMES) {
-    throw new BpfFault('call_depth', pc, `call would nest ${depth + 2} frames (the kernel allows ${MAX_CALL_FRAMES})`);
-  }
-  vm.setFrameStack(depth + 1);
-  vm.depth = depth + 1;
-}
-
 /**
  * `callx rX` (interp/exec.ts 0x8d): a function pointer (TAG_FUNC, insn) is a local call (compiled
  * when that insn is a compiled entry, else interpreted), anything else a helper id. Registers
- * r0..r9 are in vm.regs; on return r0..r5 are.
+ * r0..r9 are in vm.regs; on return r0..r5 are, and a helper's pending tail call is the caller's
+ * to take (compile.ts indirectCall), as after `call`.
  */
 function callx(vm: Vm, exe: Executable, code: CompiledCode, lo: number, hi: number, pc: number, depth: number): void {
   if (hi === TAG_FUNC) {
-    const prep = preparedOf(exe);
-    if (lo < 0 || lo >= prep.insns.length || prep.second[lo] !== 0) {
-      throw new BpfFault('jump_out_of_range', pc, `callx target insn ${lo} is outside the program`);
-    }
-    enter(vm, depth, pc);
+    checkCallxTarget(preparedOf(exe), lo, pc);
+    pushFrame(vm, depth, pc);
     const fn = code.entries.get(lo);
     if (fn !== undefined) fn(vm, depth + 1);
     else interpret(vm, exe, lo, depth + 1);
@@ -145,23 +134,6 @@ function tail(vm: Vm, depth: number, low: number): void {
   const code = state.codeFor(t);
   if (code !== null) code.main(vm, depth);
   else interpret(vm, t, 0, depth);
-}
-
-/**
- * Legacy BPF_LD|BPF_ABS/BPF_IND (interp/exec.ts loadPacket): a big-endian load relative to
- * skb->data. Returns the value (≥ 0), or -1 when out of bounds (the program then ends with r0 = 0).
- */
-function ldabs(vm: Vm, size: number, off: number, pc: number): number {
-  const region = vm.memory.regions[vm.memory.packetTag];
-  if (region === undefined || region.invalid !== null) {
-    throw new BpfFault('null_dereference', pc, 'legacy packet load with no packet');
-  }
-  const start = vm.packetDataOffset;
-  const end = vm.packetDataEnd >= 0 ? vm.packetDataEnd : region.size;
-  if (off < 0 || start + off + size > end) return -1;
-  const v = region.view;
-  const o = start + off;
-  return size === 4 ? v.getUint32(o, false) : size === 2 ? v.getUint16(o, false) : v.getUint8(o);
 }
 
 /** Instructions of the fault's block after its pc, to take back from a block's up-front count. */
@@ -210,10 +182,10 @@ export const rt = {
   unknownHelper,
   fault,
   interpret,
-  enter,
+  enter: pushFrame,
   callx,
   tail,
-  ldabs,
+  ldabs: packetLoad,
   after,
 };
 

@@ -5,9 +5,9 @@
 // it holds r10 + K (K known), something that may be r10-derived with an unknown offset, or no
 // stack pointer at all; accesses through r10 + K and helper arguments r10 + K (a helper may touch
 // [K, 512), the region ends there) lower `low`. Anything it cannot follow gives 0: zero it all.
-import { MAX_BPF_STACK } from '../opcodes.js';
+import { BPF_ADD, BPF_ALU, BPF_ALU64, BPF_K, BPF_LD, BPF_LDX, BPF_MOV, BPF_ST, BPF_STX, BPF_SUB, BPF_X, MAX_BPF_STACK } from '../opcodes.js';
 import { OP_CALL_LOCAL, OP_FAULT, OP_FELL_OFF, type Prepared } from '../interp/prepare.js';
-import { buildCfg, isLdAbs, OP_CALL, OP_CALLX, OP_LDDW, slotsOf } from './cfg.js';
+import { isLdAbs, OP_CALL, OP_CALLX, OP_LDDW, slotsOf, type FuncCfg } from './cfg.js';
 
 const FP = 10;
 /** Register states besides a known offset K (|K| < LIMIT): no stack pointer, or unknown. */
@@ -15,17 +15,11 @@ const NONE = 0x7fffffff;
 const TOP = -0x7fffffff;
 const LIMIT = 1 << 24;
 
-const MOV64_X = 0xbf;
-const MOV64_K = 0xb7;
-const MOV32_K = 0xb4;
-const ADD64_K = 0x07;
-const SUB64_K = 0x17;
-const CLS_LD = 0;
-const CLS_LDX = 1;
-const CLS_ST = 2;
-const CLS_STX = 3;
-const CLS_ALU = 4;
-const CLS_ALU64 = 7;
+const MOV64_X = BPF_ALU64 | BPF_MOV | BPF_X;
+const MOV64_K = BPF_ALU64 | BPF_MOV | BPF_K;
+const MOV32_K = BPF_ALU | BPF_MOV | BPF_K;
+const ADD64_K = BPF_ALU64 | BPF_ADD | BPF_K;
+const SUB64_K = BPF_ALU64 | BPF_SUB | BPF_K;
 
 /**
  * Helpers that call back into the program (for_each_map_elem, timer_set_callback, find_vma,
@@ -33,8 +27,8 @@ const CLS_ALU64 = 7;
  */
 const CALLBACK_HELPERS = new Set([164, 170, 180, 181, 209]);
 
-export function stackLow(p: Prepared): number {
-  const cfg = buildCfg(p, 0);
+/** `cfg` is the main function's graph (compile.ts builds it as cfgs[0]). */
+export function stackLow(p: Prepared, cfg: FuncCfg): number {
   const blocks = cfg.blocks;
   const entry: (Int32Array | null)[] = blocks.map(() => null);
   const start = new Int32Array(11).fill(NONE);
@@ -104,14 +98,14 @@ function access(s: Int32Array, d: number, src: number, op: number, off: number, 
     s[d] = NONE;
     return NONE;
   }
-  if (cls === CLS_LDX && d !== FP) {
+  if (cls === BPF_LDX && d !== FP) {
     // a load: stack memory never holds a stack pointer (storing one gives up below)
     const at = s[src] === NONE ? NONE : known(src) ? s[src] + off : TOP;
     s[d] = NONE;
     return at;
   }
-  if (cls === CLS_ST) return s[d] === NONE ? NONE : known(d) ? s[d] + off : TOP;
-  if (cls === CLS_STX) {
+  if (cls === BPF_ST) return s[d] === NONE ? NONE : known(d) ? s[d] + off : TOP;
+  if (cls === BPF_STX) {
     if (s[src] !== NONE) return TOP; // a stack pointer stored as a value
     return s[d] === NONE ? NONE : known(d) ? s[d] + off : TOP;
   }
@@ -136,7 +130,7 @@ function access(s: Int32Array, d: number, src: number, op: number, off: number, 
   if (op === OP_FAULT || op === OP_FELL_OFF) return NONE; // the run ends here
   // anything else that names a stack pointer (arithmetic, byte swaps, sign extension, LD_IND)
   // is not followed; comparisons and jumps only read it
-  const writesD = cls === CLS_ALU || cls === CLS_ALU64 || cls === CLS_LD || cls === CLS_LDX;
+  const writesD = cls === BPF_ALU || cls === BPF_ALU64 || cls === BPF_LD || cls === BPF_LDX;
   if (writesD && (d === FP || s[d] !== NONE || s[src] !== NONE)) return TOP;
   if (isLdAbs(op)) s[0] = NONE;
   return NONE;

@@ -6,10 +6,10 @@
 // Emitters use it to pick specialised accesses; every one keeps a run-time guard and the generic
 // path behind it, so a wrong guess costs speed, never a different result.
 import { MAX_BPF_STACK } from '../opcodes.js';
-import { OP_CALL_LOCAL, type Prepared } from '../interp/prepare.js';
+import type { Prepared } from '../interp/prepare.js';
 import { SKB_OFF } from '../context/sk-buff-layout.js';
-import { isLdAbs, OP_CALL, OP_CALLX, type FuncCfg } from './cfg.js';
-import { forwardRegFacts, REGS, type RegAnalysis } from './regflow.js';
+import type { FuncCfg } from './cfg.js';
+import { clobbers, forwardRegFacts, REGS, type RegAnalysis } from './regflow.js';
 
 export const T_UNKNOWN = 0;
 /** The function's entry r1 plus K (0 <= K < CTX_SPAN, so the high word never carries). */
@@ -45,17 +45,7 @@ function step(p: Prepared, pc: number, kind: Uint8Array, off: Int32Array): void 
   const d = (w >> 8) & 0xf;
   const s = (w >> 12) & 0xf;
   const cls = op & 7;
-  if (op === OP_CALL || op === OP_CALL_LOCAL || op === OP_CALLX || isLdAbs(op)) {
-    // r0..r5 are the callee's (the interpreter keeps r1..r5, the kernel clobbers them)
-    for (let r = 0; r <= 5; r++) kind[r] = T_UNKNOWN;
-    return;
-  }
-  if (cls === 3 && (op & 0xe0) !== 0x60) {
-    // atomics may write src (fetch, xchg, load-acquire) and r0 (cmpxchg)
-    if (s < REGS) kind[s] = T_UNKNOWN;
-    kind[0] = T_UNKNOWN;
-    return;
-  }
+  if (clobbers(p, pc, kind)) return; // to T_UNKNOWN (0)
   if (cls !== 4 && cls !== 7 && cls !== 1 && cls !== 0) return; // stores and jumps write no register
   if (d >= REGS) return;
   if (op === 0xbf && (w >> 16) === 0) {

@@ -7,9 +7,13 @@ import { TAG_STACK0 } from '../../../src/bpf/memory.js';
 import { Vm, type Executable } from '../../../src/bpf/vm.js';
 import { preparedOf } from '../../../src/bpf/interp/prepare.js';
 import { runProgram } from '../../../src/bpf/jit/index.js';
+import { buildCfg } from '../../../src/bpf/jit/cfg.js';
 import { stackLow } from '../../../src/bpf/jit/stack.js';
 
-const low = (asm: string): number => stackLow(preparedOf({ name: 't', insns: assemble(asm) }));
+const low = (asm: string): number => {
+  const p = preparedOf({ name: 't', insns: assemble(asm) });
+  return stackLow(p, buildCfg(p, 0));
+};
 
 describe('stackLow', () => {
   it('takes the lowest r10-relative access', () => {
